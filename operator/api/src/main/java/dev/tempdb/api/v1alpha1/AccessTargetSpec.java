@@ -1,0 +1,126 @@
+package dev.tempdb.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** One requestable kind of access, named like the Sym target (e.g. readonly). */
+@ValidationRule(
+    value = "duration(self.defaultTtl) <= duration(self.maxTtl)",
+    message = "defaultTtl must not be longer than maxTtl")
+public class AccessTargetSpec {
+  @Required
+  @Pattern(ApiConstants.NAME_PATTERN)
+  @JsonPropertyDescription("Name of the DatabaseServer, in the same namespace, to grant access on.")
+  private String server;
+
+  @Default("TemporaryUser")
+  @JsonPropertyDescription(
+      "TemporaryUser: each request gets its own database user, dropped when the access ends.")
+  private Strategy strategy = Strategy.TemporaryUser;
+
+  @Required
+  @JsonPropertyDescription(
+      "SQL that gives a new user its rights, e.g. GRANT SELECT ON ALL TABLES IN SCHEMA app TO"
+          + " {username}. Runs in the same transaction as the user's creation (PostgreSQL).")
+  private SqlSource grant;
+
+  @JsonPropertyDescription(
+      "Optional SQL run at revocation, before the user is dropped, to undo what grant did outside"
+          + " the user's own privileges (e.g. entries in an allow-list table).")
+  private SqlSource revoke;
+
+  @Default("1h")
+  @Pattern(ApiConstants.DURATION_PATTERN)
+  @JsonPropertyDescription("Access duration when a request names none, e.g. 1h.")
+  private String defaultTtl = "1h";
+
+  @Default("8h")
+  @Pattern(ApiConstants.DURATION_PATTERN)
+  @JsonPropertyDescription(
+      "Longest access a request may ask for, counted from when it was granted, e.g. 8h. Longer"
+          + " requests are refused, not shortened.")
+  private String maxTtl = "8h";
+
+  @Default("5")
+  @Min(-1)
+  @Max(1000)
+  @JsonPropertyDescription("Concurrent connections each temporary user may open; -1 is unlimited.")
+  private Integer connectionLimit = 5;
+
+  @Size(min = 1, max = 2)
+  @JsonPropertyDescription(
+      "Where credentials are published unless a request says otherwise. Defaults to"
+          + " [KubernetesSecret].")
+  private List<DeliveryMethod> delivery;
+
+  public String getServer() {
+    return server;
+  }
+
+  public void setServer(String server) {
+    this.server = server;
+  }
+
+  public Strategy getStrategy() {
+    return strategy;
+  }
+
+  public void setStrategy(Strategy strategy) {
+    this.strategy = strategy;
+  }
+
+  public SqlSource getGrant() {
+    return grant;
+  }
+
+  public void setGrant(SqlSource grant) {
+    this.grant = grant;
+  }
+
+  public SqlSource getRevoke() {
+    return revoke;
+  }
+
+  public void setRevoke(SqlSource revoke) {
+    this.revoke = revoke;
+  }
+
+  public String getDefaultTtl() {
+    return defaultTtl;
+  }
+
+  public void setDefaultTtl(String defaultTtl) {
+    this.defaultTtl = defaultTtl;
+  }
+
+  public String getMaxTtl() {
+    return maxTtl;
+  }
+
+  public void setMaxTtl(String maxTtl) {
+    this.maxTtl = maxTtl;
+  }
+
+  public Integer getConnectionLimit() {
+    return connectionLimit;
+  }
+
+  public void setConnectionLimit(Integer connectionLimit) {
+    this.connectionLimit = connectionLimit;
+  }
+
+  public List<DeliveryMethod> getDelivery() {
+    return delivery;
+  }
+
+  public void setDelivery(List<DeliveryMethod> delivery) {
+    this.delivery = delivery;
+  }
+}

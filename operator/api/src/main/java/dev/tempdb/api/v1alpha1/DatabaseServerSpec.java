@@ -1,0 +1,156 @@
+package dev.tempdb.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** A database server the operator manages temporary users on. */
+public class DatabaseServerSpec {
+  @Required
+  @JsonPropertyDescription("Database engine: postgresql, mysql or mariadb.")
+  private Engine engine;
+
+  @Required
+  @Size(min = 1, max = 253)
+  @JsonPropertyDescription("Host name or address the operator connects to.")
+  private String host;
+
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Port the operator connects to. Defaults to 5432 (PostgreSQL) or 3306.")
+  private Integer port;
+
+  @Required
+  @Size(min = 1, max = 63)
+  @JsonPropertyDescription(
+      "Database the operator connects to and that published credentials name. Grant SQL runs"
+          + " here; PostgreSQL objects owned by temporary users are reassigned in this database.")
+  private String database;
+
+  @Required
+  @JsonPropertyDescription("Secret with the admin login used to create and drop temporary users.")
+  private AdminCredentials adminCredentials;
+
+  @JsonPropertyDescription("TLS settings. Defaults to mode require.")
+  private Tls tls;
+
+  @Size(min = 1, max = 253)
+  @JsonPropertyDescription(
+      "Host published to users in their credentials, when it differs from the host the operator"
+          + " dials (e.g. a public endpoint or a proxy). Defaults to host.")
+  private String publishedHost;
+
+  @Min(1)
+  @Max(65535)
+  @JsonPropertyDescription("Port published to users. Defaults to the port the operator dials.")
+  private Integer publishedPort;
+
+  @Default("tdb_")
+  @Pattern("^[a-z][a-z0-9_]{0,7}_$")
+  @JsonPropertyDescription(
+      "Prefix of every database user this operator creates on this server (lower case, ends"
+          + " with _, at most 9 characters). The orphan sweep only ever drops users with this"
+          + " prefix, so no unmanaged user may start with it.")
+  private String userPrefix = "tdb_";
+
+  @Size(min = 1, max = 63)
+  @JsonPropertyDescription(
+      "PostgreSQL: role that receives objects a temporary user created (REASSIGN OWNED) before the"
+          + " user is dropped. Defaults to the admin user.")
+  private String reassignOwnedTo;
+
+  @JsonPropertyDescription("Admin connection pool size and timeouts.")
+  private ConnectionSettings connection;
+
+  public Engine getEngine() {
+    return engine;
+  }
+
+  public void setEngine(Engine engine) {
+    this.engine = engine;
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public void setHost(String host) {
+    this.host = host;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+
+  public String getDatabase() {
+    return database;
+  }
+
+  public void setDatabase(String database) {
+    this.database = database;
+  }
+
+  public AdminCredentials getAdminCredentials() {
+    return adminCredentials;
+  }
+
+  public void setAdminCredentials(AdminCredentials adminCredentials) {
+    this.adminCredentials = adminCredentials;
+  }
+
+  public Tls getTls() {
+    return tls;
+  }
+
+  public void setTls(Tls tls) {
+    this.tls = tls;
+  }
+
+  public String getPublishedHost() {
+    return publishedHost;
+  }
+
+  public void setPublishedHost(String publishedHost) {
+    this.publishedHost = publishedHost;
+  }
+
+  public Integer getPublishedPort() {
+    return publishedPort;
+  }
+
+  public void setPublishedPort(Integer publishedPort) {
+    this.publishedPort = publishedPort;
+  }
+
+  public String getUserPrefix() {
+    return userPrefix;
+  }
+
+  public void setUserPrefix(String userPrefix) {
+    this.userPrefix = userPrefix;
+  }
+
+  public String getReassignOwnedTo() {
+    return reassignOwnedTo;
+  }
+
+  public void setReassignOwnedTo(String reassignOwnedTo) {
+    this.reassignOwnedTo = reassignOwnedTo;
+  }
+
+  public ConnectionSettings getConnection() {
+    return connection;
+  }
+
+  public void setConnection(ConnectionSettings connection) {
+    this.connection = connection;
+  }
+}

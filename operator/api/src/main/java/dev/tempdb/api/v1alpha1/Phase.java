@@ -1,0 +1,20 @@
+package dev.tempdb.api.v1alpha1;
+
+/**
+ * Lifecycle of a {@link TemporaryDbAccess}: Pending, Provisioning, Active, Revoking, then one of
+ * Expired, Revoked (deleted before expiry) or Failed (refused or could not be granted).
+ */
+public enum Phase {
+  Pending,
+  Provisioning,
+  Active,
+  Revoking,
+  Expired,
+  Revoked,
+  Failed;
+
+  /** Whether the database user of a grant in this phase is gone for good. */
+  public boolean isFinal() {
+    return this == Expired || this == Revoked || this == Failed;
+  }
+}

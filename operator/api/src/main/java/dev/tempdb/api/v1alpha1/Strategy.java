@@ -1,0 +1,7 @@
+package dev.tempdb.api.v1alpha1;
+
+/** How an {@link AccessTarget} grants access. */
+public enum Strategy {
+  /** A new database user per request, with its own password, dropped at the end. */
+  TemporaryUser
+}

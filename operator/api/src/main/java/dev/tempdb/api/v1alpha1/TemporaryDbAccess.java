@@ -1,0 +1,30 @@
+package dev.tempdb.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One approved, time-limited access to a database: a temporary user whose credentials are published
+ * to the requester and removed when the resource expires or is deleted.
+ */
+@Group(ApiConstants.GROUP)
+@Version(ApiConstants.VERSION)
+@ShortNames("tda")
+@AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target")
+@AdditionalPrinterColumn(name = "Requester", jsonPath = ".spec.requester")
+@AdditionalPrinterColumn(name = "User", jsonPath = ".status.username")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+// A string, not a date: kubectl renders future dates as "<invalid>".
+@AdditionalPrinterColumn(name = "Expires", jsonPath = ".status.expiresAt")
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".spec.reason", priority = 1)
+@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class TemporaryDbAccess
+    extends CustomResource<TemporaryDbAccessSpec, TemporaryDbAccessStatus> implements Namespaced {}

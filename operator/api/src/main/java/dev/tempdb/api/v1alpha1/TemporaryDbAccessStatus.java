@@ -1,0 +1,112 @@
+package dev.tempdb.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Observed state of a {@link TemporaryDbAccess}. Holds references, never secret values. */
+public class TemporaryDbAccessStatus {
+  @JsonPropertyDescription("Generation of the spec this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription(
+      "Pending, Provisioning, Active, Revoking, Expired, Revoked (deleted before expiry) or"
+          + " Failed.")
+  private Phase phase;
+
+  @JsonPropertyDescription("Database user created for this request.")
+  private String username;
+
+  @JsonPropertyDescription("When the database user was first granted access (RFC 3339).")
+  private String grantedAt;
+
+  @JsonPropertyDescription(
+      "When access ends (RFC 3339). PostgreSQL also enforces it itself (VALID UNTIL).")
+  private String expiresAt;
+
+  @JsonPropertyDescription("When the database user was removed (RFC 3339).")
+  private String revokedAt;
+
+  @JsonPropertyDescription("Where the credentials were published.")
+  private PublishedCredentials credentials;
+
+  @JsonPropertyDescription("What happened last, for people.")
+  private String message;
+
+  @JsonPropertyDescription(
+      "Ready (access is usable now), UserProvisioned, CredentialsPublished and UserRemoved.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Phase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(Phase phase) {
+    this.phase = phase;
+  }
+
+  public String getUsername() {
+    return username;
+  }
+
+  public void setUsername(String username) {
+    this.username = username;
+  }
+
+  public String getGrantedAt() {
+    return grantedAt;
+  }
+
+  public void setGrantedAt(String grantedAt) {
+    this.grantedAt = grantedAt;
+  }
+
+  public String getExpiresAt() {
+    return expiresAt;
+  }
+
+  public void setExpiresAt(String expiresAt) {
+    this.expiresAt = expiresAt;
+  }
+
+  public String getRevokedAt() {
+    return revokedAt;
+  }
+
+  public void setRevokedAt(String revokedAt) {
+    this.revokedAt = revokedAt;
+  }
+
+  public PublishedCredentials getCredentials() {
+    return credentials;
+  }
+
+  public void setCredentials(PublishedCredentials credentials) {
+    this.credentials = credentials;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+}
