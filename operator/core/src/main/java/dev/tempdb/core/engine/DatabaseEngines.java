@@ -1,0 +1,106 @@
+package dev.tempdb.core.engine;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tempdb.api.v1alpha1.TlsMode;
+import dev.tempdb.core.engine.postgres.PostgresEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+
+/** Opens a {@link DatabaseEngine} with its own small connection pool, every wait bounded. */
+public final class DatabaseEngines {
+  private DatabaseEngines() {}
+
+  /**
+   * @throws EngineException (permanent) for an engine this version cannot manage yet
+   */
+  public static DatabaseEngine open(ServerEndpoint server, Clock clock) {
+    return switch (server.engine()) {
+      case POSTGRESQL -> openPostgres(server, clock);
+      case MYSQL, MARIADB ->
+          throw new EngineException(
+              "engine "
+                  + server.engine().name().toLowerCase(Locale.ROOT)
+                  + " is not supported by this version of the operator yet; use postgresql",
+              true,
+              null);
+    };
+  }
+
+  private static DatabaseEngine openPostgres(ServerEndpoint server, Clock clock) {
+    HikariConfig config = basePool(server);
+    config.setJdbcUrl(
+        "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + server.database());
+    config.addDataSourceProperty("ApplicationName", "tempdb-operator");
+    config.addDataSourceProperty("connectTimeout", seconds(server.connectTimeout()));
+    config.addDataSourceProperty("loginTimeout", seconds(server.connectTimeout()));
+    // The socket timeout is the last line of defence; the server cancels statements first.
+    config.addDataSourceProperty(
+        "socketTimeout", seconds(server.statementTimeout().plusSeconds(10)));
+    config.addDataSourceProperty(
+        "options",
+        "-c statement_timeout="
+            + server.statementTimeout().toMillis()
+            + " -c lock_timeout="
+            + server.statementTimeout().toMillis()
+            + " -c idle_in_transaction_session_timeout="
+            + server.statementTimeout().multipliedBy(2).toMillis());
+    // Server error details can quote data values; keep them out of our messages.
+    config.addDataSourceProperty("logServerErrorDetail", "false");
+    config.addDataSourceProperty("sslmode", sslMode(server.tlsMode()));
+    if (server.caPem() != null) {
+      config.addDataSourceProperty("sslrootcert", writeCa(server).toString());
+    }
+    HikariDataSource pool = new HikariDataSource(config);
+    return new PostgresEngine(pool, pool, server.reassignOwnedTo(), clock);
+  }
+
+  private static HikariConfig basePool(ServerEndpoint server) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("tempdb-" + server.name().replace('/', '-'));
+    config.setUsername(server.adminUser());
+    config.setPassword(server.adminPassword());
+    config.setMaximumPoolSize(server.maxConnections());
+    config.setMinimumIdle(Math.min(1, server.maxConnections()));
+    // Waiting for a free pooled connection is bounded like any network call.
+    config.setConnectionTimeout(server.connectTimeout().plus(server.statementTimeout()).toMillis());
+    config.setValidationTimeout(Math.max(250, server.connectTimeout().toMillis()));
+    // Start even when the server is down; the DatabaseServer reconciler reports it.
+    config.setInitializationFailTimeout(-1);
+    return config;
+  }
+
+  private static String sslMode(TlsMode mode) {
+    return switch (mode == null ? TlsMode.REQUIRE : mode) {
+      case DISABLE -> "disable";
+      case REQUIRE -> "require";
+      case VERIFY_CA -> "verify-ca";
+      case VERIFY_FULL -> "verify-full";
+    };
+  }
+
+  private static String seconds(Duration d) {
+    return Long.toString(Math.max(1, d.toSeconds()));
+  }
+
+  private static Path writeCa(ServerEndpoint server) {
+    try {
+      Path file =
+          Files.createTempFile(
+              "tempdb-ca-",
+              ".pem",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      file.toFile().deleteOnExit();
+      Files.writeString(file, server.caPem());
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the CA bundle of " + server.name(), e);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.tempdb.core.grant;
+
+import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.core.engine.DatabaseEngine;
+import dev.tempdb.core.engine.RevocationResult;
+import dev.tempdb.core.engine.UserGrant;
+import dev.tempdb.core.sink.CredentialSink;
+import dev.tempdb.core.sink.Credentials;
+import dev.tempdb.core.sink.GrantOwner;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of one grant across a database and the credential sinks, in the order that never leaves
+ * a usable user nobody knows about: the user first, then its credentials; at the end, the user
+ * first (so published credentials stop working at once), then the credentials.
+ */
+public final class AccessGrants {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessGrants.class);
+
+  private AccessGrants() {}
+
+  /**
+   * Creates (or resets) the user and publishes its credentials. If publishing fails, the user is
+   * revoked again before the failure propagates, so a grant that is not reported Active has no
+   * working user either.
+   *
+   * @return the reference each sink recorded, e.g. the Secret name
+   */
+  public static Map<DeliveryMethod, String> grant(
+      DatabaseEngine engine,
+      UserGrant grant,
+      Credentials credentials,
+      GrantOwner owner,
+      List<CredentialSink> sinks,
+      String revokeSql) {
+    engine.provision(grant);
+    Map<DeliveryMethod, String> published = new EnumMap<>(DeliveryMethod.class);
+    try {
+      for (CredentialSink sink : sinks) {
+        published.put(sink.method(), sink.publish(owner, credentials));
+      }
+      return published;
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Publishing credentials of {} failed; revoking user {} again",
+          owner.key(),
+          grant.username());
+      try {
+        revoke(engine, grant.username(), revokeSql, owner, sinks);
+      } catch (RuntimeException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Moves the expiry in the database and in the published credentials.
+   *
+   * @return false when the user no longer exists
+   */
+  public static boolean changeExpiry(
+      DatabaseEngine engine,
+      String username,
+      Instant expiresAt,
+      GrantOwner owner,
+      List<CredentialSink> sinks) {
+    if (!engine.changeExpiry(username, expiresAt)) {
+      return false;
+    }
+    for (CredentialSink sink : sinks) {
+      sink.updateExpiry(owner, expiresAt);
+    }
+    return true;
+  }
+
+  /** Removes the user, then withdraws its credentials from every sink. */
+  public static RevocationResult revoke(
+      DatabaseEngine engine,
+      String username,
+      String revokeSql,
+      GrantOwner owner,
+      List<CredentialSink> sinks) {
+    RevocationResult result = engine.revoke(username, revokeSql);
+    for (CredentialSink sink : sinks) {
+      sink.withdraw(owner);
+    }
+    return result;
+  }
+}

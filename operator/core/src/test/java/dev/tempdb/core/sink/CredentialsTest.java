@@ -1,0 +1,45 @@
+package dev.tempdb.core.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tempdb.api.v1alpha1.Engine;
+import dev.tempdb.api.v1alpha1.TlsMode;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class CredentialsTest {
+  private final Credentials creds =
+      new Credentials(
+          Engine.POSTGRESQL,
+          "db.example",
+          6432,
+          "app",
+          "tdb_dana_abcdefgh",
+          "S3cretS3cretS3cret",
+          Instant.parse("2026-11-21T13:00:00Z"),
+          TlsMode.VERIFY_FULL);
+
+  @Test
+  void publishesEverythingAClientNeeds() {
+    assertThat(creds.asMap())
+        .containsEntry("host", "db.example")
+        .containsEntry("port", "6432")
+        .containsEntry("database", "app")
+        .containsEntry("username", "tdb_dana_abcdefgh")
+        .containsEntry("password", "S3cretS3cretS3cret")
+        .containsEntry("engine", "postgresql")
+        .containsEntry("expiresAt", "2026-11-21T13:00:00Z")
+        .containsEntry(
+            "uri",
+            "postgresql://tdb_dana_abcdefgh:S3cretS3cretS3cret@db.example:6432/app?sslmode=verify-full")
+        .containsEntry(
+            "jdbcUrl",
+            "jdbc:postgresql://db.example:6432/app?user=tdb_dana_abcdefgh"
+                + "&password=S3cretS3cretS3cret&sslmode=verify-full");
+  }
+
+  @Test
+  void toStringNeverShowsThePassword() {
+    assertThat(creds.toString()).doesNotContain("S3cret").contains("tdb_dana_abcdefgh");
+  }
+}
