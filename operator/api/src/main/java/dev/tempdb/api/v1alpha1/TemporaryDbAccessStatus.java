@@ -15,6 +15,11 @@ public class TemporaryDbAccessStatus {
           + " Failed.")
   private Phase phase;
 
+  @JsonPropertyDescription(
+      "DatabaseServer the user was created on, recorded so revocation does not depend on the"
+          + " target still existing.")
+  private String server;
+
   @JsonPropertyDescription("Database user created for this request.")
   private String username;
 
@@ -52,6 +57,14 @@ public class TemporaryDbAccessStatus {
 
   public void setPhase(Phase phase) {
     this.phase = phase;
+  }
+
+  public String getServer() {
+    return server;
+  }
+
+  public void setServer(String server) {
+    this.server = server;
   }
 
   public String getUsername() {

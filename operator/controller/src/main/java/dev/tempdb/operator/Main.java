@@ -1,0 +1,46 @@
+package dev.tempdb.operator;
+
+import dev.tempdb.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the operator against the cluster of the current kubeconfig, or in-cluster with the pod's
+ * service account. Settings come from TEMPDB_* environment variables (see docs/operations.md).
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
+    Config clientConfig = Config.autoConfigure(null);
+    // Every call to the API server is bounded.
+    clientConfig.setConnectionTimeout(10_000);
+    clientConfig.setRequestTimeout(30_000);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
+    LOG.info(
+        "Starting tempdb-operator against {}; control namespace {}, watching {}",
+        clientConfig.getMasterUrl(),
+        config.controlNamespace(),
+        config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces());
+    OperatorApp app = OperatorApp.start(client, config, Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("Stopping tempdb-operator");
+                  app.close();
+                  client.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+  }
+}

@@ -1,0 +1,344 @@
+package dev.tempdb.operator.access;
+
+import dev.tempdb.api.v1alpha1.DatabaseServer;
+import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.PublishedCredentials;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
+import dev.tempdb.core.engine.DatabaseEngine;
+import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.engine.RevocationResult;
+import dev.tempdb.core.engine.UserGrant;
+import dev.tempdb.core.grant.AccessGrants;
+import dev.tempdb.core.lease.InvalidRequestException;
+import dev.tempdb.core.lease.Lease;
+import dev.tempdb.core.naming.Passwords;
+import dev.tempdb.core.naming.Usernames;
+import dev.tempdb.core.sink.GrantOwner;
+import dev.tempdb.core.sink.SinkException;
+import dev.tempdb.operator.config.OperatorConfig;
+import dev.tempdb.operator.events.EventRecorder;
+import dev.tempdb.operator.servers.ServerConfigException;
+import dev.tempdb.operator.servers.ServerRegistry;
+import dev.tempdb.operator.status.AccessStatus;
+import dev.tempdb.operator.status.Reasons;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle of one TemporaryDbAccess: grant, extend or shorten, expire, revoke on deletion.
+ * Decides from the stored status and the spec, calls the engine and the sinks through {@link
+ * AccessGrants}, and returns the next status; it never talks to JOSDK.
+ *
+ * <p>Restart safety: an Active request whose lease is unchanged does nothing, so a restarted
+ * operator re-issues no credentials. A crash before Active was recorded is healed by provisioning
+ * again: the user name is deterministic, so the same user gets a fresh password that is published
+ * over the old one.
+ */
+public final class AccessLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessLifecycle.class);
+  private static final Duration DROP_RETRY = Duration.ofMinutes(1);
+
+  private final OperatorConfig config;
+  private final TargetResolver resolver;
+  private final ServerRegistry servers;
+  private final CredentialSinks sinks;
+  private final EventRecorder events;
+  private final Clock clock;
+
+  public AccessLifecycle(
+      OperatorConfig config,
+      TargetResolver resolver,
+      ServerRegistry servers,
+      CredentialSinks sinks,
+      EventRecorder events,
+      Clock clock) {
+    this.config = config;
+    this.resolver = resolver;
+    this.servers = servers;
+    this.sinks = sinks;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  public Step reconcile(TemporaryDbAccess access) {
+    Instant now = clock.instant();
+    TemporaryDbAccessStatus stored = access.getStatus();
+    Phase phase = stored == null ? null : stored.getPhase();
+    AccessStatus next = new AccessStatus(stored, access.getMetadata().getGeneration(), now);
+
+    if (phase == Phase.Expired || phase == Phase.Revoked) {
+      Duration left = untilRetentionEnds(stored, now);
+      return left.isZero() ? new Step(stored, null, true) : Step.then(stored, left);
+    }
+    if (phase == Phase.Failed
+        && Objects.equals(stored.getObservedGeneration(), access.getMetadata().getGeneration())) {
+      return Step.then(stored, null);
+    }
+    boolean granted = phase == Phase.Active || phase == Phase.Revoking;
+    if (granted && !now.isBefore(Instant.parse(stored.getExpiresAt()))) {
+      return revoke(access, next, Phase.Expired);
+    }
+
+    ResolvedTarget target;
+    try {
+      target = resolver.resolve(access);
+    } catch (TargetUnavailableException | ServerConfigException e) {
+      if (granted) {
+        // Expiry must not wait for the target: keep the grant, and look again at the latest at
+        // expiry (revocation only needs the server recorded in status).
+        LOG.warn("Target of active grant unavailable, grant unchanged: {}", e.getMessage());
+        return Step.then(stored, min(config.recheckInterval(), untilExpiry(stored, now)));
+      }
+      String reason =
+          e instanceof TargetUnavailableException t
+              ? t.reason()
+              : ((ServerConfigException) e).reason();
+      return Step.then(next.pending(reason, e.getMessage()), config.recheckInterval());
+    }
+
+    Lease lease;
+    try {
+      Instant grantedAt = granted ? Instant.parse(stored.getGrantedAt()) : now;
+      lease =
+          target
+              .leasePolicy()
+              .leaseFor(grantedAt, access.getSpec().getTtl(), access.getSpec().getExpiresAt());
+    } catch (InvalidRequestException e) {
+      if (granted) {
+        events.warning(access, Reasons.CHANGE_REFUSED, e.getMessage());
+        return Step.then(next.changeRefused(e.getMessage()), untilExpiry(stored, now));
+      }
+      events.warning(access, Reasons.INVALID_REQUEST, e.getMessage());
+      return Step.then(next.failed(Reasons.INVALID_REQUEST, e.getMessage()), null);
+    }
+
+    if (granted && lease.isOver(now)) {
+      return revoke(access, next, Phase.Expired);
+    }
+    if (phase == Phase.Active && lease.expiresAt().toString().equals(stored.getExpiresAt())) {
+      TemporaryDbAccessStatus same =
+          next.active(
+              access.getSpec().getRequester(),
+              stored.getServer(),
+              stored.getUsername(),
+              lease,
+              stored.getCredentials());
+      return Step.then(same, Duration.between(now, lease.expiresAt()));
+    }
+    if (phase == Phase.Active && changeExpiry(access, target, stored, lease)) {
+      boolean longer = lease.expiresAt().isAfter(Instant.parse(stored.getExpiresAt()));
+      events.normal(
+          access,
+          longer ? Reasons.EXTENDED : Reasons.SHORTENED,
+          "Access of " + stored.getUsername() + " now ends at " + lease.expiresAt());
+      return Step.then(
+          next.active(
+              access.getSpec().getRequester(),
+              stored.getServer(),
+              stored.getUsername(),
+              lease,
+              stored.getCredentials()),
+          Duration.between(now, lease.expiresAt()));
+    }
+    return grant(access, target, next, lease, now);
+  }
+
+  /** Called on deletion. */
+  public Step cleanup(TemporaryDbAccess access) {
+    TemporaryDbAccessStatus stored = access.getStatus();
+    Phase phase = stored == null ? null : stored.getPhase();
+    if (phase == Phase.Expired || phase == Phase.Revoked) {
+      return Step.finished();
+    }
+    AccessStatus next =
+        new AccessStatus(stored, access.getMetadata().getGeneration(), clock.instant());
+    boolean mayHaveUser = phase == Phase.Active || phase == Phase.Revoking;
+    if (!mayHaveUser && serverOf(access).isEmpty()) {
+      // Never granted and nowhere to look: a user created just before a crash would belong to a
+      // server we cannot name, and the orphan sweep removes it.
+      return Step.finished();
+    }
+    Step step = revoke(access, next, Phase.Revoked);
+    return step.status().getPhase() == Phase.Revoked
+        ? Step.finished()
+        : new Step(step.status(), step.recheckIn(), false);
+  }
+
+  private Step grant(
+      TemporaryDbAccess access,
+      ResolvedTarget target,
+      AccessStatus next,
+      Lease lease,
+      Instant now) {
+    DatabaseServer server = target.server();
+    DatabaseEngine engine = servers.engineFor(server);
+    String username = username(access, server, engine);
+    String password = Passwords.generate();
+    UserGrant grant =
+        new UserGrant(
+            username,
+            password,
+            lease.expiresAt(),
+            target.target().getSpec().getConnectionLimit(),
+            target.grantSql(),
+            owner(access).key() + " requester=" + access.getSpec().getRequester());
+    Map<DeliveryMethod, String> published;
+    try {
+      published =
+          AccessGrants.grant(
+              engine,
+              grant,
+              ServerRegistry.credentials(server, username, password, lease.expiresAt()),
+              owner(access),
+              sinks.forMethods(target.delivery()),
+              target.revokeSql());
+    } catch (EngineException e) {
+      if (!e.isPermanent()) {
+        throw e;
+      }
+      events.warning(access, Reasons.GRANT_FAILED, e.getMessage());
+      return Step.then(next.failed(Reasons.GRANT_FAILED, e.getMessage()), null);
+    } catch (SinkException e) {
+      events.warning(access, Reasons.GRANT_FAILED, e.getMessage());
+      return Step.then(next.failed(Reasons.GRANT_FAILED, e.getMessage()), null);
+    }
+    PublishedCredentials refs =
+        new PublishedCredentials(published.get(DeliveryMethod.KubernetesSecret));
+    TemporaryDbAccessStatus status =
+        next.active(
+            access.getSpec().getRequester(), server.getMetadata().getName(), username, lease, refs);
+    events.normal(access, Reasons.GRANTED, status.getMessage());
+    LOG.info(
+        "Granted {} as {} until {}", access.getSpec().getTarget(), username, lease.expiresAt());
+    return Step.then(status, Duration.between(now, lease.expiresAt()));
+  }
+
+  private boolean changeExpiry(
+      TemporaryDbAccess access,
+      ResolvedTarget target,
+      TemporaryDbAccessStatus stored,
+      Lease lease) {
+    DatabaseEngine engine = servers.engineFor(target.server());
+    boolean exists =
+        AccessGrants.changeExpiry(
+            engine,
+            stored.getUsername(),
+            lease.expiresAt(),
+            owner(access),
+            sinks.forMethods(target.delivery()));
+    if (!exists) {
+      events.warning(
+          access,
+          Reasons.USER_MISSING,
+          "User " + stored.getUsername() + " disappeared from the database; granting again");
+    }
+    return exists;
+  }
+
+  private Step revoke(TemporaryDbAccess access, AccessStatus next, Phase endPhase) {
+    DatabaseServer server =
+        serverOf(access)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "cannot revoke: DatabaseServer "
+                            + serverName(access)
+                            + " not found in "
+                            + config.controlNamespace()
+                            + "; restore it so the user can be removed"));
+    DatabaseEngine engine = servers.engineFor(server);
+    String username = username(access, server, engine);
+    RevocationResult result =
+        AccessGrants.revoke(engine, username, revokeSql(access), owner(access), sinks.all());
+    if (!result.userGone()) {
+      TemporaryDbAccessStatus status = next.dropFailed(username, result.detail());
+      events.warning(access, Reasons.DROP_FAILED, status.getMessage());
+      return Step.then(status, DROP_RETRY);
+    }
+    String how =
+        (endPhase == Phase.Expired ? "Expired" : "Revoked")
+            + ": user "
+            + username
+            + (result.outcome() == RevocationResult.Outcome.DROPPED ? " dropped" : " already gone")
+            + (result.sessionsTerminated() > 0
+                ? ", " + result.sessionsTerminated() + " session(s) ended"
+                : "")
+            + ", credentials withdrawn";
+    events.normal(access, endPhase == Phase.Expired ? Reasons.EXPIRED : Reasons.REVOKED, how);
+    LOG.info("{}", how);
+    TemporaryDbAccessStatus status = next.ended(endPhase, username, how);
+    return Step.then(status, untilRetentionEnds(status, clock.instant()));
+  }
+
+  private String revokeSql(TemporaryDbAccess access) {
+    try {
+      return resolver
+          .target(access.getSpec().getTarget())
+          .map(t -> resolver.sql(t.getSpec().getRevoke(), "spec.revoke"))
+          .orElse(null);
+    } catch (TargetUnavailableException e) {
+      LOG.warn("Revoking without the target's revoke SQL: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  private java.util.Optional<DatabaseServer> serverOf(TemporaryDbAccess access) {
+    String name = serverName(access);
+    return name == null ? java.util.Optional.empty() : resolver.server(name);
+  }
+
+  /** The server recorded at grant time, else the one the target names now. */
+  private String serverName(TemporaryDbAccess access) {
+    TemporaryDbAccessStatus stored = access.getStatus();
+    if (stored != null && stored.getServer() != null) {
+      return stored.getServer();
+    }
+    return resolver
+        .target(access.getSpec().getTarget())
+        .map(t -> t.getSpec().getServer())
+        .orElse(null);
+  }
+
+  private static String username(
+      TemporaryDbAccess access, DatabaseServer server, DatabaseEngine engine) {
+    TemporaryDbAccessStatus stored = access.getStatus();
+    if (stored != null && stored.getUsername() != null) {
+      return stored.getUsername();
+    }
+    return Usernames.forGrant(
+        server.getSpec().getUserPrefix(),
+        access.getSpec().getRequester(),
+        access.getMetadata().getUid(),
+        engine.maxUsernameLength());
+  }
+
+  static GrantOwner owner(TemporaryDbAccess access) {
+    return new GrantOwner(
+        access.getApiVersion(),
+        access.getKind(),
+        access.getMetadata().getNamespace(),
+        access.getMetadata().getName(),
+        access.getMetadata().getUid());
+  }
+
+  private Duration untilRetentionEnds(TemporaryDbAccessStatus status, Instant now) {
+    Instant end = Instant.parse(status.getRevokedAt()).plus(config.expiredRetention());
+    return Duration.between(now, end).isNegative() ? Duration.ZERO : Duration.between(now, end);
+  }
+
+  private static Duration untilExpiry(TemporaryDbAccessStatus stored, Instant now) {
+    Duration d = Duration.between(now, Instant.parse(stored.getExpiresAt()));
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.tempdb.operator.access;
+
+import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.core.sink.CredentialSink;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The configured credential sinks, by delivery method. */
+public final class CredentialSinks {
+  private final Map<DeliveryMethod, CredentialSink> sinks = new EnumMap<>(DeliveryMethod.class);
+
+  public CredentialSinks(Collection<CredentialSink> available) {
+    available.forEach(s -> sinks.put(s.method(), s));
+  }
+
+  /** The sinks for the chosen methods; a method with no configured sink is a target error. */
+  public List<CredentialSink> forMethods(List<DeliveryMethod> methods) {
+    return methods.stream()
+        .map(
+            m -> {
+              CredentialSink sink = sinks.get(m);
+              if (sink == null) {
+                throw new TargetUnavailableException(
+                    "DeliveryNotConfigured",
+                    "delivery " + m + " is not configured on the operator");
+              }
+              return sink;
+            })
+        .toList();
+  }
+
+  /** Every sink, for withdrawing: a crash may have published before status recorded where. */
+  public List<CredentialSink> all() {
+    return List.copyOf(sinks.values());
+  }
+}

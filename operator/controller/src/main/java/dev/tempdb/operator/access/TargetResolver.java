@@ -1,0 +1,123 @@
+package dev.tempdb.operator.access;
+
+import dev.tempdb.api.v1alpha1.AccessTarget;
+import dev.tempdb.api.v1alpha1.DatabaseServer;
+import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.api.v1alpha1.SqlSource;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.core.lease.LeasePolicy;
+import dev.tempdb.operator.status.Conditions;
+import dev.tempdb.operator.status.Reasons;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * Looks up the AccessTarget and DatabaseServer of a request in the control namespace (from the
+ * informer caches) and reads the target's SQL.
+ */
+public final class TargetResolver {
+  private final KubernetesClient client;
+  private final String controlNamespace;
+  private final BiFunction<String, String, Optional<AccessTarget>> targets;
+  private final BiFunction<String, String, Optional<DatabaseServer>> servers;
+
+  /**
+   * @param targets looks up an AccessTarget by namespace and name (a cache)
+   * @param servers looks up a DatabaseServer by namespace and name (a cache)
+   */
+  public TargetResolver(
+      KubernetesClient client,
+      String controlNamespace,
+      BiFunction<String, String, Optional<AccessTarget>> targets,
+      BiFunction<String, String, Optional<DatabaseServer>> servers) {
+    this.client = client;
+    this.controlNamespace = controlNamespace;
+    this.targets = targets;
+    this.servers = servers;
+  }
+
+  /**
+   * @throws TargetUnavailableException when the target or its server is missing or not Ready
+   */
+  public ResolvedTarget resolve(TemporaryDbAccess access) {
+    String name = access.getSpec().getTarget();
+    AccessTarget target =
+        target(name)
+            .orElseThrow(
+                () ->
+                    new TargetUnavailableException(
+                        Reasons.TARGET_NOT_FOUND,
+                        "AccessTarget "
+                            + name
+                            + " does not exist in namespace "
+                            + controlNamespace
+                            + "; check spec.target"));
+    var status = target.getStatus();
+    if (status == null
+        || !Conditions.isTrue(status.getConditions(), Conditions.READY)
+        || !target.getMetadata().getGeneration().equals(status.getObservedGeneration())) {
+      String why =
+          status == null
+              ? "not checked yet"
+              : Conditions.find(status.getConditions(), Conditions.READY)
+                  .map(c -> c.getMessage())
+                  .orElse("not checked yet");
+      throw new TargetUnavailableException(
+          Reasons.TARGET_NOT_READY, "AccessTarget " + name + " is not Ready: " + why);
+    }
+    DatabaseServer server =
+        server(target.getSpec().getServer())
+            .orElseThrow(
+                () ->
+                    new TargetUnavailableException(
+                        Reasons.TARGET_NOT_READY,
+                        "DatabaseServer " + target.getSpec().getServer() + " does not exist"));
+    List<DeliveryMethod> delivery =
+        access.getSpec().getDelivery() != null
+            ? access.getSpec().getDelivery()
+            : target.getSpec().getDelivery() != null
+                ? target.getSpec().getDelivery()
+                : List.of(DeliveryMethod.KubernetesSecret);
+    return new ResolvedTarget(
+        target,
+        server,
+        new LeasePolicy(target.getSpec().getDefaultTtl(), target.getSpec().getMaxTtl()),
+        sql(target.getSpec().getGrant(), "spec.grant"),
+        sql(target.getSpec().getRevoke(), "spec.revoke"),
+        delivery);
+  }
+
+  public Optional<AccessTarget> target(String name) {
+    return targets.apply(controlNamespace, name);
+  }
+
+  public Optional<DatabaseServer> server(String name) {
+    return servers.apply(controlNamespace, name);
+  }
+
+  /**
+   * Reads inline SQL or a ConfigMap key.
+   *
+   * @throws TargetUnavailableException when the ConfigMap or key is missing
+   */
+  public String sql(SqlSource source, String field) {
+    if (source == null) {
+      return null;
+    }
+    if (source.getInline() != null) {
+      return source.getInline();
+    }
+    var ref = source.getConfigMapKeyRef();
+    ConfigMap cm = client.configMaps().inNamespace(controlNamespace).withName(ref.getName()).get();
+    String sql = cm == null || cm.getData() == null ? null : cm.getData().get(ref.getKey());
+    if (sql == null) {
+      throw new TargetUnavailableException(
+          Reasons.SQL_NOT_FOUND,
+          ref + " (" + field + ".configMapKeyRef) not found in namespace " + controlNamespace);
+    }
+    return sql;
+  }
+}

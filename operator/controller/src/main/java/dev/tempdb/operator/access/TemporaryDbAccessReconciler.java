@@ -1,0 +1,153 @@
+package dev.tempdb.operator.access;
+
+import dev.tempdb.api.v1alpha1.AccessTarget;
+import dev.tempdb.api.v1alpha1.DatabaseServer;
+import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
+import dev.tempdb.operator.status.AccessStatus;
+import dev.tempdb.operator.status.StatusPatches;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * JOSDK glue for {@link TemporaryDbAccess}: finds the request's target and server in informer
+ * caches, hands the decision to {@link AccessLifecycle}, and turns its {@link Step} into a status
+ * patch (only when something changed) and a reschedule at the next deadline.
+ */
+@ControllerConfiguration(name = "temporarydbaccess", finalizerName = "tempdb.dev/revoke-access")
+public class TemporaryDbAccessReconciler
+    implements Reconciler<TemporaryDbAccess>, Cleaner<TemporaryDbAccess> {
+  private final String controlNamespace;
+  private final Function<TargetResolver, AccessLifecycle> lifecycleFactory;
+  private final Clock clock;
+  private volatile AccessLifecycle lifecycle;
+
+  /**
+   * @param lifecycleFactory builds the lifecycle once the informer caches it reads exist
+   */
+  public TemporaryDbAccessReconciler(
+      String controlNamespace,
+      Function<TargetResolver, AccessLifecycle> lifecycleFactory,
+      Clock clock) {
+    this.controlNamespace = controlNamespace;
+    this.lifecycleFactory = lifecycleFactory;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, TemporaryDbAccess>> prepareEventSources(
+      EventSourceContext<TemporaryDbAccess> context) {
+    // A target change (e.g. it became Ready) wakes the requests that are waiting for it.
+    var targets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(AccessTarget.class, TemporaryDbAccess.class)
+                .withNamespaces(controlNamespace)
+                .withSecondaryToPrimaryMapper(
+                    target ->
+                        context
+                            .getPrimaryCache()
+                            .list(
+                                tda ->
+                                    target.getMetadata().getName().equals(tda.getSpec().getTarget())
+                                        && !isEnded(tda))
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    // Servers are only read from the cache; their changes reach requests through their targets.
+    var servers =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(DatabaseServer.class, TemporaryDbAccess.class)
+                .withNamespaces(controlNamespace)
+                .withSecondaryToPrimaryMapper(server -> Set.of())
+                .build(),
+            context);
+    lifecycle =
+        lifecycleFactory.apply(
+            new TargetResolver(
+                context.getClient(),
+                controlNamespace,
+                (ns, name) -> targets.get(new ResourceID(name, ns)),
+                (ns, name) -> servers.get(new ResourceID(name, ns))));
+    return List.of(targets, servers);
+  }
+
+  @Override
+  public UpdateControl<TemporaryDbAccess> reconcile(
+      TemporaryDbAccess access, Context<TemporaryDbAccess> context) {
+    Step step = lifecycle.reconcile(access);
+    if (step.done()) {
+      context.getClient().resource(access).delete();
+      return UpdateControl.noUpdate();
+    }
+    UpdateControl<TemporaryDbAccess> control =
+        StatusPatches.changed(access.getStatus(), step.status())
+            ? UpdateControl.patchStatus(withStatus(access, step.status()))
+            : UpdateControl.noUpdate();
+    if (step.recheckIn() != null) {
+      control.rescheduleAfter(step.recheckIn().toMillis());
+    }
+    return control;
+  }
+
+  @Override
+  public DeleteControl cleanup(TemporaryDbAccess access, Context<TemporaryDbAccess> context) {
+    Step step = lifecycle.cleanup(access);
+    if (step.done()) {
+      return DeleteControl.defaultDelete();
+    }
+    if (StatusPatches.changed(access.getStatus(), step.status())) {
+      context.getClient().resource(withStatus(access, step.status())).patchStatus();
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(step.recheckIn().toMillis());
+  }
+
+  /**
+   * After a failed attempt (JOSDK retries with backoff), say so in status unless access is already
+   * granted; the message is the failure's own, which never carries a secret.
+   */
+  @Override
+  public ErrorStatusUpdateControl<TemporaryDbAccess> updateErrorStatus(
+      TemporaryDbAccess access, Context<TemporaryDbAccess> context, Exception e) {
+    TemporaryDbAccessStatus stored = access.getStatus();
+    Phase phase = stored == null ? null : stored.getPhase();
+    if (phase != null && phase != Phase.Pending && phase != Phase.Provisioning) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    TemporaryDbAccessStatus status =
+        new AccessStatus(stored, access.getMetadata().getGeneration(), Instant.now(clock))
+            .provisioningFailed("Will retry: " + e.getMessage());
+    return StatusPatches.changed(stored, status)
+        ? ErrorStatusUpdateControl.patchStatus(withStatus(access, status))
+        : ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  private static boolean isEnded(TemporaryDbAccess tda) {
+    return tda.getStatus() != null
+        && (tda.getStatus().getPhase() == Phase.Expired
+            || tda.getStatus().getPhase() == Phase.Revoked);
+  }
+
+  private static TemporaryDbAccess withStatus(
+      TemporaryDbAccess access, TemporaryDbAccessStatus status) {
+    access.setStatus(status);
+    return access;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.tempdb.operator.status;
+
+import static dev.tempdb.operator.status.Conditions.of;
+
+import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.PublishedCredentials;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
+import dev.tempdb.core.lease.Lease;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The one place that writes {@link TemporaryDbAccessStatus}. Pure: each method takes the previous
+ * status and what happened, and returns a new status; the reconciler patches it only if it differs
+ * from what is stored.
+ */
+public final class AccessStatus {
+  public static final String USER_PROVISIONED = "UserProvisioned";
+  public static final String CREDENTIALS_PUBLISHED = "CredentialsPublished";
+  public static final String USER_REMOVED = "UserRemoved";
+
+  private final TemporaryDbAccessStatus previous;
+  private final Long generation;
+  private final Instant now;
+
+  public AccessStatus(TemporaryDbAccessStatus previous, Long generation, Instant now) {
+    this.previous = previous == null ? new TemporaryDbAccessStatus() : previous;
+    this.generation = generation;
+    this.now = now;
+  }
+
+  /** Waiting for something outside the request (its target) to become usable. */
+  public TemporaryDbAccessStatus pending(String reason, String message) {
+    return notGranted(Phase.Pending, reason, message);
+  }
+
+  /** The request cannot be granted as written, or its target's SQL failed. */
+  public TemporaryDbAccessStatus failed(String reason, String message) {
+    return notGranted(Phase.Failed, reason, message);
+  }
+
+  /** A provisioning attempt failed and will be retried. */
+  public TemporaryDbAccessStatus provisioningFailed(String message) {
+    return notGranted(Phase.Provisioning, Reasons.PROVISIONING_FAILED, message);
+  }
+
+  public TemporaryDbAccessStatus active(
+      String requester,
+      String server,
+      String username,
+      Lease lease,
+      PublishedCredentials credentials) {
+    TemporaryDbAccessStatus s = copy(Phase.Active);
+    s.setServer(server);
+    s.setUsername(username);
+    s.setGrantedAt(lease.grantedAt().toString());
+    s.setExpiresAt(lease.expiresAt().toString());
+    s.setCredentials(credentials);
+    String where =
+        credentials.getKubernetesSecret() == null
+            ? ""
+            : "; credentials in Secret " + credentials.getKubernetesSecret();
+    s.setMessage(
+        "Access for " + requester + " as " + username + " until " + lease.expiresAt() + where);
+    s.setConditions(
+        Conditions.merge(
+            previous.getConditions(),
+            List.of(
+                of(Conditions.READY, true, Reasons.GRANTED, s.getMessage()),
+                of(USER_PROVISIONED, true, Reasons.USER_CREATED, "User " + username + " exists"),
+                of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials published")),
+            generation,
+            now));
+    return s;
+  }
+
+  /** An active grant keeps its lease, but a change to the request was refused. */
+  public TemporaryDbAccessStatus changeRefused(String message) {
+    TemporaryDbAccessStatus s = copy(Phase.Active);
+    s.setMessage("Change refused, access continues unchanged: " + message);
+    s.setConditions(
+        Conditions.merge(
+            previous.getConditions(),
+            List.of(
+                of(Conditions.READY, true, Reasons.CHANGE_REFUSED, s.getMessage()),
+                of(USER_PROVISIONED, true, Reasons.USER_CREATED, "User exists"),
+                of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials published")),
+            generation,
+            now));
+    return s;
+  }
+
+  /** The user is locked and its sessions ended, but it could not be dropped. */
+  public TemporaryDbAccessStatus dropFailed(String username, String detail) {
+    TemporaryDbAccessStatus s = copy(Phase.Revoking);
+    s.setMessage(
+        "User "
+            + username
+            + " is locked (cannot log in) and its sessions were ended, but it could not be"
+            + " dropped: "
+            + detail);
+    s.setConditions(
+        Conditions.merge(
+            previous.getConditions(),
+            List.of(
+                of(Conditions.READY, false, Reasons.DROP_FAILED, s.getMessage()),
+                of(USER_PROVISIONED, false, Reasons.DROP_FAILED, "User locked, not dropped"),
+                of(CREDENTIALS_PUBLISHED, false, Reasons.WITHDRAWN, "Credentials withdrawn"),
+                of(USER_REMOVED, false, Reasons.DROP_FAILED, detail)),
+            generation,
+            now));
+    return s;
+  }
+
+  /**
+   * Access is over for good: the user is gone and the credentials withdrawn.
+   *
+   * @param phase Expired or Revoked
+   */
+  public TemporaryDbAccessStatus ended(Phase phase, String username, String how) {
+    TemporaryDbAccessStatus s = copy(phase);
+    s.setRevokedAt(now.toString());
+    if (username != null) {
+      s.setUsername(username);
+    }
+    String reason = phase == Phase.Expired ? Reasons.EXPIRED : Reasons.REVOKED;
+    s.setMessage(how);
+    s.setConditions(
+        Conditions.merge(
+            previous.getConditions(),
+            List.of(
+                of(Conditions.READY, false, reason, how),
+                of(USER_PROVISIONED, false, Reasons.DROPPED, "User removed"),
+                of(CREDENTIALS_PUBLISHED, false, Reasons.WITHDRAWN, "Credentials withdrawn"),
+                of(USER_REMOVED, true, Reasons.DROPPED, how)),
+            generation,
+            now));
+    return s;
+  }
+
+  private TemporaryDbAccessStatus notGranted(Phase phase, String reason, String message) {
+    TemporaryDbAccessStatus s = copy(phase);
+    s.setMessage(message);
+    s.setConditions(
+        Conditions.merge(
+            previous.getConditions(),
+            List.of(
+                of(Conditions.READY, false, reason, message),
+                of(USER_PROVISIONED, false, Reasons.NOT_PROVISIONED, "No user yet"),
+                of(CREDENTIALS_PUBLISHED, false, Reasons.NOT_PUBLISHED, "Nothing published")),
+            generation,
+            now));
+    return s;
+  }
+
+  private TemporaryDbAccessStatus copy(Phase phase) {
+    TemporaryDbAccessStatus s = new TemporaryDbAccessStatus();
+    s.setObservedGeneration(generation);
+    s.setPhase(phase);
+    s.setServer(previous.getServer());
+    s.setUsername(previous.getUsername());
+    s.setGrantedAt(previous.getGrantedAt());
+    s.setExpiresAt(previous.getExpiresAt());
+    s.setRevokedAt(previous.getRevokedAt());
+    s.setCredentials(previous.getCredentials());
+    return s;
+  }
+}
