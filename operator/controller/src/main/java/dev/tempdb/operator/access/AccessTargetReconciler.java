@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reports whether an AccessTarget can be granted: its server exists and is Ready, its SQL can be
@@ -160,12 +161,11 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
           Reasons.SERVER_NOT_READY,
           "DatabaseServer " + spec.getServer() + " is not Ready");
     }
-    for (var entry :
-        List.of(
-            sqlCheck(spec.getGrant(), "spec.grant"), sqlCheck(spec.getRevoke(), "spec.revoke"))) {
-      if (entry == null) {
-        continue;
-      }
+    for (SqlCheck entry :
+        Stream.of(
+                sqlCheck(spec.getGrant(), "spec.grant"), sqlCheck(spec.getRevoke(), "spec.revoke"))
+            .filter(Objects::nonNull)
+            .toList()) {
       var ref = entry.source().getConfigMapKeyRef();
       boolean found =
           configMaps

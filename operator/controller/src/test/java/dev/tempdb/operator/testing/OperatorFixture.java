@@ -1,0 +1,190 @@
+package dev.tempdb.operator.testing;
+
+import dev.tempdb.api.v1alpha1.AccessTarget;
+import dev.tempdb.api.v1alpha1.AccessTargetSpec;
+import dev.tempdb.api.v1alpha1.AdminCredentials;
+import dev.tempdb.api.v1alpha1.DatabaseServer;
+import dev.tempdb.api.v1alpha1.DatabaseServerSpec;
+import dev.tempdb.api.v1alpha1.Engine;
+import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.SqlSource;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccessSpec;
+import dev.tempdb.api.v1alpha1.Tls;
+import dev.tempdb.api.v1alpha1.TlsMode;
+import dev.tempdb.core.testing.PostgresFixture;
+import dev.tempdb.operator.OperatorApp;
+import dev.tempdb.operator.config.OperatorConfig;
+import dev.tempdb.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+
+/**
+ * The whole operator as it runs in production (real JOSDK, real reconcilers) against the mock API
+ * server and a real PostgreSQL, with one DatabaseServer {@code pg} in the control namespace.
+ */
+public final class OperatorFixture implements AutoCloseable {
+  public static final String CONTROL_NS = "tempdb-system";
+  public static final String REQUESTS_NS = "team-a";
+  public static final String SERVER = "pg";
+  public static final Duration RETENTION = Duration.ofSeconds(6);
+
+  private final KubernetesClient client;
+  private final PostgresFixture postgres;
+  private final OperatorConfig config;
+  private OperatorApp app;
+
+  public OperatorFixture() {
+    client = KubernetesFixture.get().client();
+    postgres = PostgresFixture.get();
+    config =
+        new OperatorConfig(
+            CONTROL_NS,
+            Set.of(),
+            RETENTION,
+            Duration.ofHours(1), // tests call the sweep themselves
+            Duration.ZERO,
+            Duration.ofSeconds(2));
+    ensureServer();
+    start();
+  }
+
+  public void start() {
+    app = OperatorApp.start(client, config, Clock.systemUTC());
+  }
+
+  /** Stops the operator as a crash would leave things: no cleanup runs. */
+  public void stop() {
+    app.close();
+  }
+
+  public OperatorApp app() {
+    return app;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public PostgresFixture postgres() {
+    return postgres;
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+
+  private void ensureServer() {
+    Secret admin =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("pg-admin")
+            .withNamespace(CONTROL_NS)
+            .endMetadata()
+            .addToData("username", b64(PostgresFixture.ADMIN_USER))
+            .addToData("password", b64(PostgresFixture.ADMIN_PASSWORD))
+            .build();
+    client.resource(admin).createOr(r -> r.update());
+    DatabaseServerSpec spec = new DatabaseServerSpec();
+    spec.setEngine(Engine.POSTGRESQL);
+    spec.setHost("127.0.0.1");
+    spec.setPort(postgres.port());
+    spec.setDatabase("postgres");
+    AdminCredentials creds = new AdminCredentials();
+    creds.setSecretName("pg-admin");
+    spec.setAdminCredentials(creds);
+    Tls tls = new Tls();
+    tls.setMode(TlsMode.DISABLE);
+    spec.setTls(tls);
+    spec.setPublishedHost("db.example.internal");
+    DatabaseServer server = new DatabaseServer();
+    server.setMetadata(new ObjectMetaBuilder().withName(SERVER).withNamespace(CONTROL_NS).build());
+    server.setSpec(spec);
+    client.resource(server).createOr(r -> r.update());
+  }
+
+  /** Creates (or replaces) an AccessTarget on the {@code pg} server and waits until it is Ready. */
+  public AccessTarget target(String name, String grantSql, String revokeSql, String maxTtl) {
+    AccessTargetSpec spec = new AccessTargetSpec();
+    spec.setServer(SERVER);
+    spec.setGrant(SqlSource.inline(grantSql));
+    if (revokeSql != null) {
+      spec.setRevoke(SqlSource.inline(revokeSql));
+    }
+    spec.setMaxTtl(maxTtl);
+    AccessTarget target = new AccessTarget();
+    target.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(CONTROL_NS).build());
+    target.setSpec(spec);
+    client.resource(target).createOr(r -> r.update());
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              AccessTarget t =
+                  client.resources(AccessTarget.class).inNamespace(CONTROL_NS).withName(name).get();
+              return t != null
+                  && t.getStatus() != null
+                  && t.getMetadata().getGeneration().equals(t.getStatus().getObservedGeneration())
+                  && Conditions.isTrue(t.getStatus().getConditions(), Conditions.READY);
+            });
+    return target;
+  }
+
+  public TemporaryDbAccess request(String name, String target, String requester, String ttl) {
+    TemporaryDbAccessSpec spec = new TemporaryDbAccessSpec();
+    spec.setTarget(target);
+    spec.setRequester(requester);
+    spec.setReason("integration test");
+    spec.setTtl(ttl);
+    TemporaryDbAccess tda = new TemporaryDbAccess();
+    tda.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(REQUESTS_NS).build());
+    tda.setSpec(spec);
+    return client.resource(tda).create();
+  }
+
+  public TemporaryDbAccess get(String name) {
+    return client.resources(TemporaryDbAccess.class).inNamespace(REQUESTS_NS).withName(name).get();
+  }
+
+  public TemporaryDbAccess awaitPhase(String name, Phase phase) {
+    return awaitRequest(name, t -> t.getStatus() != null && t.getStatus().getPhase() == phase);
+  }
+
+  public TemporaryDbAccess awaitRequest(String name, Predicate<TemporaryDbAccess> condition) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> get(name), t -> t != null && condition.test(t));
+  }
+
+  public void awaitGone(String name) {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> get(name) == null);
+  }
+
+  public Secret secret(String name) {
+    return client.secrets().inNamespace(REQUESTS_NS).withName(name).get();
+  }
+
+  public static Map<String, String> decode(Secret secret) {
+    return secret.getData().entrySet().stream()
+        .collect(
+            java.util.stream.Collectors.toMap(
+                Map.Entry::getKey,
+                e -> new String(Base64.getDecoder().decode(e.getValue()), StandardCharsets.UTF_8)));
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
