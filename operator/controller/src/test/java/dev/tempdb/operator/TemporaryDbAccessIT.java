@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.core.engine.DatabaseEngine;
+import dev.tempdb.core.engine.DatabaseEngines;
+import dev.tempdb.core.engine.UserGrant;
+import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.testing.OperatorFixture;
 import io.fabric8.kubernetes.api.model.Event;
@@ -99,6 +103,196 @@ class TemporaryDbAccessIT {
     List<Event> events = eventsFor("grant-1");
     assertThat(events).extracting(Event::getReason).contains("Granted");
     assertThat(events).allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(password));
+  }
+
+  @Test
+  void expiryRemovesTheUserAndTheSecretAndKeepsAnAuditRecord() throws SQLException {
+    op.request("expiry-1", "readonly", "erin@acme-corp.example", "3s");
+    TemporaryDbAccess active = op.awaitPhase("expiry-1", Phase.Active);
+    String user = active.getStatus().getUsername();
+    String secretName = active.getStatus().getCredentials().getKubernetesSecret();
+    String password = OperatorFixture.decode(op.secret(secretName)).get("password");
+
+    TemporaryDbAccess expired = op.awaitPhase("expiry-1", Phase.Expired);
+
+    assertThat(Instant.parse(expired.getStatus().getRevokedAt()))
+        .isAfterOrEqualTo(Instant.parse(active.getStatus().getExpiresAt()))
+        .isBefore(Instant.parse(active.getStatus().getExpiresAt()).plusSeconds(3));
+    assertThat(expired.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .contains("Ready=False/Expired", "UserRemoved=True/Dropped");
+    assertThat(roleCount(user)).isZero();
+    assertThat(op.secret(secretName)).isNull();
+    assertThatThrownBy(() -> op.postgres().login(user, password)).isInstanceOf(SQLException.class);
+    assertThat(eventsFor("expiry-1")).extracting(Event::getReason).contains("Granted", "Expired");
+
+    // The audit record goes away after the configured retention.
+    op.awaitGone("expiry-1");
+  }
+
+  @Test
+  void deletingMidLeaseCutsOffAnOpenSessionAndRemovesEverything() throws SQLException {
+    op.request("delete-1", "readonly", "frank@acme-corp.example", "1h");
+    TemporaryDbAccess active = op.awaitPhase("delete-1", Phase.Active);
+    String user = active.getStatus().getUsername();
+    String secretName = active.getStatus().getCredentials().getKubernetesSecret();
+    String password = OperatorFixture.decode(op.secret(secretName)).get("password");
+    Connection session = op.postgres().login(user, password);
+    session.createStatement().execute("SELECT count(*) FROM shop.orders");
+
+    op.client().resource(active).delete();
+    op.awaitGone("delete-1");
+
+    assertThatThrownBy(() -> session.createStatement().execute("SELECT 1"))
+        .isInstanceOf(SQLException.class);
+    session.close();
+    assertThat(roleCount(user)).isZero();
+    assertThat(op.secret(secretName)).isNull();
+    assertThatThrownBy(() -> op.postgres().login(user, password)).isInstanceOf(SQLException.class);
+  }
+
+  @Test
+  void aUserThatCreatedATableIsStillDroppedAndTheTableKept() throws SQLException {
+    op.target("creator", READONLY_SQL + "\nGRANT CREATE ON SCHEMA shop TO {username};", null, "8h");
+    op.request("creator-1", "creator", "gina@acme-corp.example", "1h");
+    TemporaryDbAccess active = op.awaitPhase("creator-1", Phase.Active);
+    String user = active.getStatus().getUsername();
+    String password =
+        OperatorFixture.decode(op.secret(active.getStatus().getCredentials().getKubernetesSecret()))
+            .get("password");
+    try (Connection c = op.postgres().login(user, password)) {
+      c.createStatement().execute("CREATE TABLE shop.scratch_gina (x int)");
+    }
+
+    op.client().resource(active).delete();
+    op.awaitGone("creator-1");
+
+    assertThat(roleCount(user)).isZero();
+    assertThat(count("SELECT count(*) FROM pg_tables WHERE tablename = 'scratch_gina'")).isOne();
+  }
+
+  @Test
+  void ttlAboveTheTargetsMaxIsRefusedWithoutCreatingAUser() throws SQLException {
+    op.request("toolong-1", "readonly", "henry@acme-corp.example", "9h");
+
+    TemporaryDbAccess failed = op.awaitPhase("toolong-1", Phase.Failed);
+
+    assertThat(failed.getStatus().getMessage()).contains("spec.ttl").contains("maxTtl (8h)");
+    assertThat(failed.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .contains("Ready=False/InvalidRequest");
+    assertThat(roleCount("tdb_henry_%")).isZero();
+
+    // Fixing the request grants it.
+    failed.getSpec().setTtl("2h");
+    op.client().resource(failed).update();
+    op.awaitPhase("toolong-1", Phase.Active);
+  }
+
+  @Test
+  void raisingTtlExtendsTheSameCredentialsAndLoweringItEndsAccess() throws SQLException {
+    op.request("extend-1", "readonly", "iris@acme-corp.example", "1h");
+    TemporaryDbAccess active = op.awaitPhase("extend-1", Phase.Active);
+    String user = active.getStatus().getUsername();
+    String secretName = active.getStatus().getCredentials().getKubernetesSecret();
+    String password = OperatorFixture.decode(op.secret(secretName)).get("password");
+    Instant granted = Instant.parse(active.getStatus().getGrantedAt());
+
+    active.getSpec().setTtl("2h");
+    op.client().resource(active).update();
+    TemporaryDbAccess extended =
+        op.awaitRequest(
+            "extend-1",
+            t -> granted.plus(Duration.ofHours(2)).toString().equals(t.getStatus().getExpiresAt()));
+
+    assertThat(extended.getStatus().getPhase()).isEqualTo(Phase.Active);
+    assertThat(extended.getStatus().getGrantedAt()).isEqualTo(active.getStatus().getGrantedAt());
+    Map<String, String> creds = OperatorFixture.decode(op.secret(secretName));
+    assertThat(creds).containsEntry("password", password);
+    assertThat(creds).containsEntry("expiresAt", extended.getStatus().getExpiresAt());
+    assertThat(
+            count(
+                "SELECT count(*) FROM pg_roles WHERE rolname = '"
+                    + user
+                    + "' AND rolvaliduntil = '"
+                    + extended.getStatus().getExpiresAt()
+                    + "'::timestamptz"))
+        .isOne();
+    try (Connection c = op.postgres().login(user, password)) {
+      assertThat(c.isValid(2)).isTrue();
+    }
+    assertThat(eventsFor("extend-1")).extracting(Event::getReason).contains("Extended");
+
+    extended.getSpec().setTtl("1s");
+    op.client().resource(extended).update();
+    op.awaitPhase("extend-1", Phase.Expired);
+    assertThat(roleCount(user)).isZero();
+  }
+
+  @Test
+  void aRequestForAMissingTargetWaitsAndIsGrantedOnceTheTargetExists() {
+    op.request("later-1", "reporting", "jack@acme-corp.example", "1h");
+
+    TemporaryDbAccess pending = op.awaitPhase("later-1", Phase.Pending);
+    assertThat(pending.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .contains("Ready=False/TargetNotFound");
+    assertThat(pending.getStatus().getMessage()).contains("AccessTarget reporting does not exist");
+
+    op.target("reporting", READONLY_SQL, null, "8h");
+    op.awaitPhase("later-1", Phase.Active);
+  }
+
+  @Test
+  void failingGrantSqlFailsTheRequestAndLeavesNoUser() throws SQLException {
+    op.target("broken", "GRANT SELECT ON shop.no_such_table TO {username};", null, "8h");
+    op.request("broken-1", "broken", "kate@acme-corp.example", "1h");
+
+    TemporaryDbAccess failed = op.awaitPhase("broken-1", Phase.Failed);
+
+    assertThat(failed.getStatus().getMessage())
+        .contains("grant SQL failed")
+        .contains("no_such_table");
+    assertThat(roleCount("tdb_kate_%")).isZero();
+    assertThat(failed.getStatus().getCredentials()).isNull();
+  }
+
+  @Test
+  void theSweepDropsManagedUsersWithoutARequestAndNothingElse() throws SQLException {
+    op.request("sweep-live", "readonly", "liam@acme-corp.example", "1h");
+    String live = op.awaitPhase("sweep-live", Phase.Active).getStatus().getUsername();
+    try (DatabaseEngine engine =
+        DatabaseEngines.open(op.postgres().endpoint("sweep"), java.time.Clock.systemUTC())) {
+      engine.provision(
+          new UserGrant(
+              "tdb_orphan_abcdefgh",
+              Passwords.generate(),
+              Instant.now().plusSeconds(3600),
+              1,
+              "",
+              "team-a/deleted-long-ago"));
+    }
+    op.postgres().superuser("CREATE ROLE tdb_handmade_by_dba LOGIN", "CREATE ROLE unrelated_role");
+
+    Map<String, List<String>> removed = op.app().sweeper().sweepOnce();
+
+    assertThat(removed.get(OperatorFixture.SERVER)).containsExactly("tdb_orphan_abcdefgh");
+    assertThat(roleCount("tdb_orphan_abcdefgh")).isZero();
+    assertThat(roleCount(live)).isOne();
+    assertThat(roleCount("tdb_handmade_by_dba")).isOne();
+    assertThat(roleCount("unrelated_role")).isOne();
+  }
+
+  static int roleCount(String likePattern) throws SQLException {
+    return count("SELECT count(*) FROM pg_roles WHERE rolname LIKE '" + likePattern + "'");
+  }
+
+  static int count(String sql) throws SQLException {
+    try (Connection c = op.postgres().superuserDataSource().getConnection();
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   static List<Event> eventsFor(String name) {
