@@ -4,6 +4,7 @@ import static dev.tempdb.operator.testing.OperatorFixture.REQUESTS_NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.engine.DatabaseEngine;
@@ -12,8 +13,11 @@ import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.testing.OperatorFixture;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -281,6 +286,66 @@ class TemporaryDbAccessIT {
     assertThat(roleCount(live)).isOne();
     assertThat(roleCount("tdb_handmade_by_dba")).isOne();
     assertThat(roleCount("unrelated_role")).isOne();
+  }
+
+  @Test
+  void databaseServersReportReadinessAndWhatIsWrong() {
+    DatabaseServer pg =
+        op.client()
+            .resources(DatabaseServer.class)
+            .inNamespace(OperatorFixture.CONTROL_NS)
+            .withName(OperatorFixture.SERVER)
+            .get();
+    assertThat(pg.getStatus().getServerVersion()).startsWith("17.");
+    assertThat(Conditions.isTrue(pg.getStatus().getConditions(), Conditions.READY)).isTrue();
+
+    DatabaseServer copy = new DatabaseServer();
+    copy.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("pg-late-secret")
+            .withNamespace(OperatorFixture.CONTROL_NS)
+            .build());
+    copy.setSpec(pg.getSpec());
+    copy.getSpec().getAdminCredentials().setSecretName("late-admin");
+    op.client().resource(copy).create();
+    var ready =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> readyOf("pg-late-secret"),
+                c -> c != null && "SecretNotFound".equals(c.getReason()));
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getMessage()).contains("late-admin").contains("spec.adminCredentials");
+
+    Secret admin =
+        new SecretBuilder(
+                op.client()
+                    .secrets()
+                    .inNamespace(OperatorFixture.CONTROL_NS)
+                    .withName("pg-admin")
+                    .get())
+            .editMetadata()
+            .withName("late-admin")
+            .withResourceVersion(null)
+            .withUid(null)
+            .endMetadata()
+            .build();
+    op.client().resource(admin).create();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> readyOf("pg-late-secret"), c -> c != null && "True".equals(c.getStatus()));
+  }
+
+  private static Condition readyOf(String server) {
+    DatabaseServer s =
+        op.client()
+            .resources(DatabaseServer.class)
+            .inNamespace(OperatorFixture.CONTROL_NS)
+            .withName(server)
+            .get();
+    return s == null || s.getStatus() == null
+        ? null
+        : Conditions.find(s.getStatus().getConditions(), Conditions.READY).orElse(null);
   }
 
   static int roleCount(String likePattern) throws SQLException {
