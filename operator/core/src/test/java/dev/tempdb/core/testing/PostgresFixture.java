@@ -104,14 +104,18 @@ public final class PostgresFixture {
         "jdbc:postgresql://127.0.0.1:" + port() + "/" + database, props);
   }
 
-  /** How the operator reaches this server. */
+  /** How the operator reaches this server's postgres database. */
   public ServerEndpoint endpoint(String name) {
+    return endpoint(name, "postgres");
+  }
+
+  public ServerEndpoint endpoint(String name, String database) {
     return new ServerEndpoint(
         name,
         Engine.POSTGRESQL,
         "127.0.0.1",
         port(),
-        "postgres",
+        database,
         ADMIN_USER,
         ADMIN_PASSWORD,
         TlsMode.DISABLE,
