@@ -153,6 +153,12 @@ public final class PostgresEngine implements DatabaseEngine {
         if (!SqlTemplate.isBlank(revokeSql)) {
           executeTargetSql(c, SqlTemplate.render(revokeSql, role), "revoke");
         }
+        // REASSIGN/DROP OWNED need the privileges of the user. A superuser has them; a CREATEROLE
+        // admin (RDS, Cloud SQL) holds only ADMIN OPTION on the users it created, which lets it
+        // grant itself the membership for the rest of this transaction (the drop removes it).
+        if (!isSuperuser(c)) {
+          execute(c, "GRANT " + role + " TO CURRENT_USER");
+        }
         String heir = reassignOwnedTo == null ? "CURRENT_USER" : identifier(reassignOwnedTo);
         execute(c, "REASSIGN OWNED BY " + role + " TO " + heir);
         execute(c, "DROP OWNED BY " + role);
@@ -227,6 +233,14 @@ public final class PostgresEngine implements DatabaseEngine {
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
       }
+    }
+  }
+
+  private static boolean isSuperuser(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+      return rs.next() && rs.getBoolean(1);
     }
   }
 
