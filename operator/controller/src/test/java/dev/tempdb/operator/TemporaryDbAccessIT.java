@@ -4,6 +4,7 @@ import static dev.tempdb.operator.testing.OperatorFixture.REQUESTS_NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tempdb.api.v1alpha1.AccessTarget;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
@@ -102,6 +103,19 @@ class TemporaryDbAccessIT {
       assertThatThrownBy(() -> s.execute("INSERT INTO shop.orders VALUES (2, 'pen')"))
           .hasMessageContaining("permission denied");
     }
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                op.client()
+                    .resources(AccessTarget.class)
+                    .inNamespace(OperatorFixture.CONTROL_NS)
+                    .withName("readonly")
+                    .get()
+                    .getStatus()
+                    .getActiveGrants(),
+            n -> n != null && n >= 1);
 
     String statusJson = Serialization.asJson(op.get("grant-1").getStatus());
     assertThat(statusJson).doesNotContain(password);
