@@ -6,6 +6,7 @@ import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.core.lease.Lease;
+import dev.tempdb.operator.status.Conditions.Desired;
 import java.time.Instant;
 import java.util.List;
 
@@ -62,32 +63,22 @@ public final class AccessStatus {
             : "; credentials in Secret " + credentials.getKubernetesSecret();
     s.setMessage(
         "Access for " + requester + " as " + username + " until " + lease.expiresAt() + where);
-    s.setConditions(
-        Conditions.merge(
-            previous.getConditions(),
-            List.of(
-                of(Conditions.READY, true, Reasons.GRANTED, s.getMessage()),
-                of(USER_PROVISIONED, true, Reasons.USER_CREATED, "User " + username + " exists"),
-                of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials published")),
-            generation,
-            now));
-    return s;
+    return withConditions(
+        s,
+        of(Conditions.READY, true, Reasons.GRANTED, s.getMessage()),
+        of(USER_PROVISIONED, true, Reasons.USER_CREATED, "User " + username + " exists"),
+        of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials published"));
   }
 
   /** An active grant keeps its lease, but a change to the request was refused. */
   public TemporaryDbAccessStatus changeRefused(String message) {
     TemporaryDbAccessStatus s = copy(Phase.Active);
     s.setMessage("Change refused, access continues unchanged: " + message);
-    s.setConditions(
-        Conditions.merge(
-            previous.getConditions(),
-            List.of(
-                of(Conditions.READY, true, Reasons.CHANGE_REFUSED, s.getMessage()),
-                of(USER_PROVISIONED, true, Reasons.USER_CREATED, "User exists"),
-                of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials published")),
-            generation,
-            now));
-    return s;
+    return withConditions(
+        s,
+        of(Conditions.READY, true, Reasons.CHANGE_REFUSED, s.getMessage()),
+        of(USER_PROVISIONED, true, Reasons.USER_CREATED, "User exists"),
+        of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials published"));
   }
 
   /** The user is locked and its sessions ended, but it could not be dropped. */
@@ -99,17 +90,12 @@ public final class AccessStatus {
             + " is locked (cannot log in) and its sessions were ended, but it could not be"
             + " dropped: "
             + detail);
-    s.setConditions(
-        Conditions.merge(
-            previous.getConditions(),
-            List.of(
-                of(Conditions.READY, false, Reasons.DROP_FAILED, s.getMessage()),
-                of(USER_PROVISIONED, false, Reasons.DROP_FAILED, "User locked, not dropped"),
-                of(CREDENTIALS_PUBLISHED, false, Reasons.WITHDRAWN, "Credentials withdrawn"),
-                of(USER_REMOVED, false, Reasons.DROP_FAILED, detail)),
-            generation,
-            now));
-    return s;
+    return withConditions(
+        s,
+        of(Conditions.READY, false, Reasons.DROP_FAILED, s.getMessage()),
+        of(USER_PROVISIONED, false, Reasons.DROP_FAILED, "User locked, not dropped"),
+        of(CREDENTIALS_PUBLISHED, false, Reasons.WITHDRAWN, "Credentials withdrawn"),
+        of(USER_REMOVED, false, Reasons.DROP_FAILED, detail));
   }
 
   /**
@@ -125,31 +111,26 @@ public final class AccessStatus {
     }
     String reason = phase == Phase.Expired ? Reasons.EXPIRED : Reasons.REVOKED;
     s.setMessage(how);
-    s.setConditions(
-        Conditions.merge(
-            previous.getConditions(),
-            List.of(
-                of(Conditions.READY, false, reason, how),
-                of(USER_PROVISIONED, false, Reasons.DROPPED, "User removed"),
-                of(CREDENTIALS_PUBLISHED, false, Reasons.WITHDRAWN, "Credentials withdrawn"),
-                of(USER_REMOVED, true, Reasons.DROPPED, how)),
-            generation,
-            now));
-    return s;
+    return withConditions(
+        s,
+        of(Conditions.READY, false, reason, how),
+        of(USER_PROVISIONED, false, Reasons.DROPPED, "User removed"),
+        of(CREDENTIALS_PUBLISHED, false, Reasons.WITHDRAWN, "Credentials withdrawn"),
+        of(USER_REMOVED, true, Reasons.DROPPED, how));
   }
 
   private TemporaryDbAccessStatus notGranted(Phase phase, String reason, String message) {
     TemporaryDbAccessStatus s = copy(phase);
     s.setMessage(message);
-    s.setConditions(
-        Conditions.merge(
-            previous.getConditions(),
-            List.of(
-                of(Conditions.READY, false, reason, message),
-                of(USER_PROVISIONED, false, Reasons.NOT_PROVISIONED, "No user yet"),
-                of(CREDENTIALS_PUBLISHED, false, Reasons.NOT_PUBLISHED, "Nothing published")),
-            generation,
-            now));
+    return withConditions(
+        s,
+        of(Conditions.READY, false, reason, message),
+        of(USER_PROVISIONED, false, Reasons.NOT_PROVISIONED, "No user yet"),
+        of(CREDENTIALS_PUBLISHED, false, Reasons.NOT_PUBLISHED, "Nothing published"));
+  }
+
+  private TemporaryDbAccessStatus withConditions(TemporaryDbAccessStatus s, Desired... desired) {
+    s.setConditions(Conditions.merge(previous.getConditions(), List.of(desired), generation, now));
     return s;
   }
 
