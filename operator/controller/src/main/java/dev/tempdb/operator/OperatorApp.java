@@ -12,6 +12,7 @@ import dev.tempdb.operator.servers.ServerRegistry;
 import dev.tempdb.operator.sweep.OrphanSweeper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +64,15 @@ public final class OperatorApp implements AutoCloseable {
             resolver -> new AccessLifecycle(config, resolver, registry, sinks, events, clock),
             clock),
         c -> {
+          // Revocation must never give up: retry without limit, backing off to once a minute,
+          // and look at every request at least every 10 minutes whatever happens.
+          c.withRetry(
+              new GenericRetry()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setIntervalMultiplier(2)
+                  .setMaxInterval(Duration.ofMinutes(1).toMillis())
+                  .withoutMaxAttempts());
+          c.withReconciliationMaxInterval(Duration.ofMinutes(10));
           if (config.watchNamespaces().isEmpty()) {
             c.watchingAllNamespaces();
           } else {

@@ -277,6 +277,29 @@ class TemporaryDbAccessIT {
   }
 
   @Test
+  void aForeignSecretWithTheSameNameIsNeitherOverwrittenNorDeleted() throws SQLException {
+    Secret foreign =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("clash-1-credentials")
+            .withNamespace(REQUESTS_NS)
+            .endMetadata()
+            .addToData("password", "bm90LW91cnM=")
+            .build();
+    op.client().resource(foreign).create();
+    TemporaryDbAccess tda = op.request("clash-1", "readonly", "nick@acme-corp.example", "1h");
+
+    TemporaryDbAccess failed = op.awaitPhase("clash-1", Phase.Failed);
+    assertThat(failed.getStatus().getMessage()).contains("does not belong to this request");
+    assertThat(roleCount("tdb_nick_%")).isZero();
+
+    op.client().resource(tda).delete();
+    op.awaitGone("clash-1");
+    assertThat(OperatorFixture.decode(op.secret("clash-1-credentials")))
+        .containsEntry("password", "not-ours");
+  }
+
+  @Test
   void theSweepDropsManagedUsersWithoutARequestAndNothingElse() throws SQLException {
     op.request("sweep-live", "readonly", "liam@acme-corp.example", "1h");
     String live = op.awaitPhase("sweep-live", Phase.Active).getStatus().getUsername();

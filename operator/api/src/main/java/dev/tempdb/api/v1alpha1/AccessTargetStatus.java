@@ -10,7 +10,7 @@ public class AccessTargetStatus {
   @JsonPropertyDescription("Generation of the spec this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Requests for this target whose database user currently exists.")
+  @JsonPropertyDescription("Requests for this target that are Active now.")
   private Integer activeGrants;
 
   @JsonPropertyDescription(

@@ -2,7 +2,9 @@ package dev.tempdb.api.v1alpha1;
 
 /**
  * Lifecycle of a {@link TemporaryDbAccess}: Pending, Provisioning, Active, Revoking, then one of
- * Expired, Revoked (deleted before expiry) or Failed (refused or could not be granted).
+ * Expired, Revoked or Failed (refused or could not be granted). A request deleted before expiry is
+ * revoked and then disappears; its record is the Revoked event, since a deleted resource cannot
+ * keep a status.
  */
 public enum Phase {
   Pending,

@@ -81,7 +81,12 @@ public final class AccessLifecycle {
         && Objects.equals(stored.getObservedGeneration(), access.getMetadata().getGeneration())) {
       return Step.then(stored, null);
     }
-    boolean granted = phase == Phase.Active || phase == Phase.Revoking;
+    // Revoking means a revocation started and could not finish: finish it, never grant again
+    // (that would give a locked user its login back).
+    if (phase == Phase.Revoking) {
+      return revoke(access, next, Phase.Expired);
+    }
+    boolean granted = phase == Phase.Active;
     if (granted && !now.isBefore(Instant.parse(stored.getExpiresAt()))) {
       return revoke(access, next, Phase.Expired);
     }
@@ -112,8 +117,9 @@ public final class AccessLifecycle {
               .leaseFor(grantedAt, access.getSpec().getTtl(), access.getSpec().getExpiresAt());
     } catch (InvalidRequestException e) {
       if (granted) {
-        events.warning(access, Reasons.CHANGE_REFUSED, e.getMessage());
-        return Step.then(next.changeRefused(e.getMessage()), untilExpiry(stored, now));
+        TemporaryDbAccessStatus refused = next.changeRefused(e.getMessage());
+        warnOnce(access, refused, Reasons.CHANGE_REFUSED, e.getMessage());
+        return Step.then(refused, untilExpiry(stored, now));
       }
       events.warning(access, Reasons.INVALID_REQUEST, e.getMessage());
       return Step.then(next.failed(Reasons.INVALID_REQUEST, e.getMessage()), null);
@@ -225,7 +231,8 @@ public final class AccessLifecycle {
       ResolvedTarget target,
       TemporaryDbAccessStatus stored,
       Lease lease) {
-    DatabaseEngine engine = servers.engineFor(target.server());
+    // The server the user was created on, even if the target has been pointed elsewhere since.
+    DatabaseEngine engine = servers.engineFor(serverOf(access).orElse(target.server()));
     boolean exists =
         AccessGrants.changeExpiry(
             engine,
@@ -259,7 +266,7 @@ public final class AccessLifecycle {
         AccessGrants.revoke(engine, username, revokeSql(access), owner(access), sinks.all());
     if (!result.userGone()) {
       TemporaryDbAccessStatus status = next.dropFailed(username, result.detail());
-      events.warning(access, Reasons.DROP_FAILED, status.getMessage());
+      warnOnce(access, status, Reasons.DROP_FAILED, status.getMessage());
       return Step.then(status, DROP_RETRY);
     }
     String how =
@@ -275,6 +282,15 @@ public final class AccessLifecycle {
     LOG.info("{}", how);
     TemporaryDbAccessStatus status = next.ended(endPhase, username, how);
     return Step.then(status, untilRetentionEnds(status, clock.instant()));
+  }
+
+  /** A warning event only when the status it explains is new, so retries do not flood events. */
+  private void warnOnce(
+      TemporaryDbAccess access, TemporaryDbAccessStatus next, String reason, String message) {
+    if (access.getStatus() == null
+        || !Objects.equals(access.getStatus().getMessage(), next.getMessage())) {
+      events.warning(access, reason, message);
+    }
   }
 
   private String revokeSql(TemporaryDbAccess access) {

@@ -2,6 +2,7 @@ package dev.tempdb.operator.access;
 
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.core.sink.CredentialSink;
+import dev.tempdb.operator.status.Reasons;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class CredentialSinks {
               CredentialSink sink = sinks.get(m);
               if (sink == null) {
                 throw new TargetUnavailableException(
-                    "DeliveryNotConfigured",
+                    Reasons.DELIVERY_NOT_CONFIGURED,
                     "delivery " + m + " is not configured on the operator");
               }
               return sink;

@@ -128,12 +128,18 @@ public class TemporaryDbAccessReconciler
       TemporaryDbAccess access, Context<TemporaryDbAccess> context, Exception e) {
     TemporaryDbAccessStatus stored = access.getStatus();
     Phase phase = stored == null ? null : stored.getPhase();
-    if (phase != null && phase != Phase.Pending && phase != Phase.Provisioning) {
+    Instant now = Instant.now(clock);
+    AccessStatus next = new AccessStatus(stored, access.getMetadata().getGeneration(), now);
+    TemporaryDbAccessStatus status;
+    if (phase == null || phase == Phase.Pending || phase == Phase.Provisioning) {
+      status = next.provisioningFailed("Will retry: " + e.getMessage());
+    } else if ((phase == Phase.Active && !now.isBefore(Instant.parse(stored.getExpiresAt())))
+        || phase == Phase.Revoking) {
+      // Expired but not yet revoked: say so, the credentials may still work until it succeeds.
+      status = next.revocationFailed("Revocation failed, will retry: " + e.getMessage());
+    } else {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    TemporaryDbAccessStatus status =
-        new AccessStatus(stored, access.getMetadata().getGeneration(), Instant.now(clock))
-            .provisioningFailed("Will retry: " + e.getMessage());
     return StatusPatches.changed(stored, status)
         ? ErrorStatusUpdateControl.patchStatus(withStatus(access, status))
         : ErrorStatusUpdateControl.noStatusUpdate();

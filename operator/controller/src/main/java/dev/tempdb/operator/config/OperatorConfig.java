@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * @param controlNamespace where DatabaseServers, AccessTargets, admin Secrets and grant-SQL
  *     ConfigMaps live; only platform admins should be able to write there
  * @param watchNamespaces namespaces whose TemporaryDbAccess resources are served; empty means all
- * @param expiredRetention how long Expired and Revoked resources stay as an audit record
+ * @param expiredRetention how long Expired resources stay as an audit record (deleted requests are
+ *     gone once revoked; their Revoked event remains)
  * @param sweepInterval how often the orphan sweep runs
  * @param sweepGrace users provisioned more recently than this are never swept
  * @param recheckInterval how soon a request waiting for its target looks again

@@ -3,6 +3,7 @@ package dev.tempdb.operator.servers;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DatabaseServerStatus;
 import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.Reasons;
 import dev.tempdb.operator.status.StatusPatches;
@@ -85,6 +86,8 @@ public class DatabaseServerReconciler implements Reconciler<DatabaseServer> {
       recheck = HEALTHY_RECHECK;
     } catch (ServerConfigException e) {
       ready = Conditions.of(Conditions.READY, false, e.reason(), e.getMessage());
+    } catch (InvalidRequestException e) {
+      ready = Conditions.of(Conditions.READY, false, Reasons.INVALID_SPEC, e.getMessage());
     } catch (EngineException e) {
       ready = Conditions.of(Conditions.READY, false, Reasons.CONNECTION_FAILED, e.getMessage());
     }

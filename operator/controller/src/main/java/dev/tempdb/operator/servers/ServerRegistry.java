@@ -20,8 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * One open {@link DatabaseEngine} (with its connection pool) per DatabaseServer. An engine is
@@ -66,11 +70,16 @@ public final class ServerRegistry implements AutoCloseable {
     return engine;
   }
 
-  /** Closes the engine of a server that no longer exists. */
-  public void forget(String namespace, String name) {
-    Entry entry = engines.remove(namespace + "/" + name);
-    if (entry != null) {
-      entry.engine().close();
+  /** Closes the engines (and pools) of servers that no longer exist. */
+  public void retainOnly(Collection<DatabaseServer> existing) {
+    Set<String> keep = existing.stream().map(ServerRegistry::key).collect(Collectors.toSet());
+    for (String key : List.copyOf(engines.keySet())) {
+      if (!keep.contains(key)) {
+        Entry entry = engines.remove(key);
+        if (entry != null) {
+          entry.engine().close();
+        }
+      }
     }
   }
 
@@ -176,7 +185,7 @@ public final class ServerRegistry implements AutoCloseable {
     String pem = cm == null || cm.getData() == null ? null : cm.getData().get(ref.getKey());
     if (pem == null) {
       throw new ServerConfigException(
-          Reasons.SECRET_NOT_FOUND, ref + " (spec.tls.caConfigMap) not found");
+          Reasons.CA_NOT_FOUND, ref + " (spec.tls.caConfigMap) not found");
     }
     return pem;
   }

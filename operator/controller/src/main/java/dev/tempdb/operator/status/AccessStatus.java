@@ -81,6 +81,21 @@ public final class AccessStatus {
         of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials published"));
   }
 
+  /**
+   * Access has ended but revoking it failed (e.g. the database is unreachable) and is being
+   * retried. Until it succeeds, PostgreSQL's VALID UNTIL still refuses new logins.
+   */
+  public TemporaryDbAccessStatus revocationFailed(String message) {
+    TemporaryDbAccessStatus s = copy(Phase.Revoking);
+    s.setMessage(message);
+    return withConditions(
+        s,
+        of(Conditions.READY, false, Reasons.REVOCATION_FAILED, message),
+        of(USER_PROVISIONED, true, Reasons.USER_CREATED, "User not removed yet"),
+        of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials not withdrawn yet"),
+        of(USER_REMOVED, false, Reasons.REVOCATION_FAILED, message));
+  }
+
   /** The user is locked and its sessions ended, but it could not be dropped. */
   public TemporaryDbAccessStatus dropFailed(String username, String detail) {
     TemporaryDbAccessStatus s = copy(Phase.Revoking);

@@ -25,12 +25,14 @@ public final class Reasons {
   public static final String DROPPED = "Dropped";
   public static final String DROP_FAILED = "DropFailed";
   public static final String USER_MISSING = "UserMissing";
-  public static final String RETENTION_ENDED = "RetentionEnded";
+  public static final String REVOCATION_FAILED = "RevocationFailed";
+  public static final String DELIVERY_NOT_CONFIGURED = "DeliveryNotConfigured";
 
   // DatabaseServer and AccessTarget
   public static final String CONNECTED = "Connected";
   public static final String CONNECTION_FAILED = "ConnectionFailed";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  public static final String CA_NOT_FOUND = "CaNotFound";
   public static final String ENGINE_NOT_SUPPORTED = "EngineNotSupported";
   public static final String SERVER_NOT_FOUND = "ServerNotFound";
   public static final String SERVER_NOT_READY = "ServerNotReady";

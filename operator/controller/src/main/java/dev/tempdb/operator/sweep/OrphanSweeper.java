@@ -52,6 +52,7 @@ public final class OrphanSweeper {
             .inNamespace(config.controlNamespace())
             .list()
             .getItems();
+    registry.retainOnly(servers);
     for (DatabaseServer server : servers) {
       try {
         DatabaseEngine engine = registry.engineFor(server);

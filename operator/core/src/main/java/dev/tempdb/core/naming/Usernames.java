@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Deterministic database user names: {@code <prefix><requester>_<hash>}, e.g. {@code
- * tdb_dana_lee_k7m2q9xa}. The requester part keeps the user recognisable in the database's own
+ * tdb_dana_lee_k7m2q4xa}. The requester part keeps the user recognisable in the database's own
  * views and logs; the hash of the resource uid makes it unique per request and lets a restarted
  * operator find the user it may have created before a crash. The alphabet is {@code [a-z0-9_]},
  * safe in every engine even before quoting.

@@ -74,9 +74,18 @@ public final class KubernetesSecretSink implements CredentialSink {
       resource.create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
-        throw new SinkException("could not create Secret " + name + ": " + e.getStatus(), e);
+        throw e; // API trouble heals; the reconcile is retried with backoff
       }
-      requireOwned(owner, name);
+      if (owned(owner, name) == null) {
+        throw new SinkException(
+            "Secret "
+                + owner.namespace()
+                + "/"
+                + name
+                + " exists and does not belong to this request; rename or delete it, or give the"
+                + " request another name",
+            null);
+      }
       resource.update();
     }
     return name;
@@ -85,7 +94,7 @@ public final class KubernetesSecretSink implements CredentialSink {
   @Override
   public void updateExpiry(GrantOwner owner, Instant expiresAt) {
     String name = secretName(owner);
-    if (requireOwned(owner, name) == null) {
+    if (owned(owner, name) == null) {
       return;
     }
     client
@@ -103,31 +112,22 @@ public final class KubernetesSecretSink implements CredentialSink {
   @Override
   public void withdraw(GrantOwner owner) {
     String name = secretName(owner);
-    if (requireOwned(owner, name) != null) {
+    // A Secret of that name that is not ours is none of our business: nothing of ours to withdraw.
+    if (owned(owner, name) != null) {
       client.secrets().inNamespace(owner.namespace()).withName(name).delete();
     }
   }
 
-  /** Returns the Secret if this request owns it, null if absent; refuses a foreign Secret. */
-  private Secret requireOwned(GrantOwner owner, String name) {
+  /** The Secret if it exists and this request owns it, else null. */
+  private Secret owned(GrantOwner owner, String name) {
     Secret existing = client.secrets().inNamespace(owner.namespace()).withName(name).get();
     if (existing == null) {
       return null;
     }
-    boolean owned =
+    boolean ours =
         existing.getMetadata().getOwnerReferences().stream()
             .anyMatch(ref -> owner.uid().equals(ref.getUid()));
-    if (!owned) {
-      throw new SinkException(
-          "Secret "
-              + owner.namespace()
-              + "/"
-              + name
-              + " exists and does not belong to this request; rename or delete it, or give the"
-              + " request another name",
-          null);
-    }
-    return existing;
+    return ours ? existing : null;
   }
 
   /** Label values are limited to 63 characters. */

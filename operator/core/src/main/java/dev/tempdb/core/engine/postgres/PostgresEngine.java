@@ -164,10 +164,13 @@ public final class PostgresEngine implements DatabaseEngine {
         execute(c, "DROP OWNED BY " + role);
         execute(c, "DROP ROLE " + role);
         c.commit();
-      } catch (SQLException e) {
+      } catch (SQLException | EngineException e) {
         c.rollback();
-        if (isTransient(e)) {
-          throw e;
+        if (e instanceof SQLException sql && isTransient(sql)) {
+          throw sql;
+        }
+        if (e instanceof EngineException engine && !engine.isPermanent()) {
+          throw engine;
         }
         dropFailure = e.getMessage();
         LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);

@@ -79,7 +79,7 @@ class PostgresEngineIT {
   }
 
   @Test
-  void passwordIsHashedBeforeItReachesTheServer() throws SQLException {
+  void storesAScramVerifierExpiryAndConnectionLimit() throws SQLException {
     String user = newUser();
     engine.provision(grant(user, Passwords.generate(), ""));
     try (Connection c = pg.superuserDataSource().getConnection();
@@ -209,6 +209,20 @@ class PostgresEngineIT {
 
     assertThat(count("SELECT count(*) FROM eng_app.allow_list WHERE username = '" + user + "'"))
         .isZero();
+  }
+
+  @Test
+  void failingRevokeSqlLeavesTheUserLockedAndSaysWhy() throws SQLException {
+    String user = newUser();
+    String password = Passwords.generate();
+    engine.provision(grant(user, password, READONLY));
+
+    RevocationResult result = engine.revoke(user, "DELETE FROM eng_app.no_such_table");
+
+    assertThat(result.outcome()).isEqualTo(Outcome.LEFT_DISABLED);
+    assertThat(result.detail()).contains("revoke SQL failed").contains("no_such_table");
+    assertThat(roleExists(user)).isTrue();
+    assertThatThrownBy(() -> pg.login(user, password)).isInstanceOf(SQLException.class);
   }
 
   @Test
