@@ -13,6 +13,7 @@ import dev.tempdb.core.engine.DatabaseEngines;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.operator.status.Conditions;
+import dev.tempdb.operator.testing.LogCapture;
 import dev.tempdb.operator.testing.OperatorFixture;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
@@ -42,9 +43,11 @@ class TemporaryDbAccessIT {
       "GRANT USAGE ON SCHEMA shop TO {username};\n"
           + "GRANT SELECT ON ALL TABLES IN SCHEMA shop TO {username};";
   static OperatorFixture op;
+  static LogCapture logs;
 
   @BeforeAll
   static void start() {
+    logs = new LogCapture();
     op = new OperatorFixture();
     op.postgres()
         .superuser(
@@ -168,6 +171,7 @@ class TemporaryDbAccessIT {
     assertThat(roleCount(user)).isZero();
     assertThat(op.secret(secretName)).isNull();
     assertThatThrownBy(() -> op.postgres().login(user, password)).isInstanceOf(SQLException.class);
+    assertThat(logs.lines()).isNotEmpty().noneMatch(line -> line.contains(password));
   }
 
   @Test
@@ -274,6 +278,99 @@ class TemporaryDbAccessIT {
         .contains("no_such_table");
     assertThat(roleCount("tdb_kate_%")).isZero();
     assertThat(failed.getStatus().getCredentials()).isNull();
+  }
+
+  @Test
+  void grantSqlFromAConfigMapKeyWaitsForTheConfigMap() throws SQLException {
+    AccessTarget target = new AccessTarget();
+    target.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("from-cm")
+            .withNamespace(OperatorFixture.CONTROL_NS)
+            .build());
+    target.setSpec(new dev.tempdb.api.v1alpha1.AccessTargetSpec());
+    target.getSpec().setServer(OperatorFixture.SERVER);
+    dev.tempdb.api.v1alpha1.SqlSource sql = new dev.tempdb.api.v1alpha1.SqlSource();
+    sql.setConfigMapKeyRef(new dev.tempdb.api.v1alpha1.KeyRef("tempdb-targets-it", "shop.sql"));
+    target.getSpec().setGrant(sql);
+    op.client().resource(target).create();
+    Condition notReady =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> {
+                  AccessTarget t =
+                      op.client()
+                          .resources(AccessTarget.class)
+                          .inNamespace(OperatorFixture.CONTROL_NS)
+                          .withName("from-cm")
+                          .get();
+                  return t.getStatus() == null
+                      ? null
+                      : Conditions.find(t.getStatus().getConditions(), Conditions.READY)
+                          .orElse(null);
+                },
+                c -> c != null && "SqlNotFound".equals(c.getReason()));
+    assertThat(notReady.getMessage()).contains("tempdb-targets-it").contains("spec.grant");
+    op.request("from-cm-1", "from-cm", "olive@acme-corp.example", "1h");
+    op.awaitPhase("from-cm-1", Phase.Pending);
+
+    op.client()
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("tempdb-targets-it")
+                .withNamespace(OperatorFixture.CONTROL_NS)
+                .endMetadata()
+                .addToData("shop.sql", READONLY_SQL)
+                .build())
+        .create();
+
+    TemporaryDbAccess active = op.awaitPhase("from-cm-1", Phase.Active);
+    String password =
+        OperatorFixture.decode(op.secret(active.getStatus().getCredentials().getKubernetesSecret()))
+            .get("password");
+    try (Connection c = op.postgres().login(active.getStatus().getUsername(), password)) {
+      assertThat(c.createStatement().executeQuery("SELECT * FROM shop.orders").next()).isTrue();
+    }
+  }
+
+  @Test
+  void aUserThatCannotBeDroppedStaysLockedVisiblyUntilTheDbaFixesIt() throws SQLException {
+    op.postgres().superuser("DROP DATABASE IF EXISTS elsewhere", "CREATE DATABASE elsewhere");
+    op.target("elsewhere", "GRANT CREATE ON DATABASE elsewhere TO {username};", null, "8h");
+    TemporaryDbAccess tda = op.request("stuck-1", "elsewhere", "pete@acme-corp.example", "1h");
+    TemporaryDbAccess active = op.awaitPhase("stuck-1", Phase.Active);
+    String user = active.getStatus().getUsername();
+    String secretName = active.getStatus().getCredentials().getKubernetesSecret();
+    String password = OperatorFixture.decode(op.secret(secretName)).get("password");
+    try (Connection c = op.postgres().login("elsewhere", user, password)) {
+      c.createStatement().execute("CREATE SCHEMA pete_was_here");
+    }
+
+    op.client().resource(tda).delete();
+    TemporaryDbAccess stuck = op.awaitPhase("stuck-1", Phase.Revoking);
+
+    assertThat(stuck.getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(stuck.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .contains("Ready=False/DropFailed", "UserRemoved=False/DropFailed");
+    assertThat(stuck.getStatus().getMessage()).contains("locked").contains("cannot be dropped");
+    assertThat(op.secret(secretName)).isNull();
+    assertThatThrownBy(() -> op.postgres().login(user, password)).isInstanceOf(SQLException.class);
+    assertThat(eventsFor("stuck-1")).filteredOn(e -> "DropFailed".equals(e.getReason())).hasSize(1);
+
+    // The DBA removes what the user left in the other database; the next retry finishes.
+    try (Connection c =
+        op.postgres()
+            .login(
+                "elsewhere",
+                dev.tempdb.core.testing.PostgresFixture.ADMIN_USER,
+                dev.tempdb.core.testing.PostgresFixture.ADMIN_PASSWORD)) {
+      c.createStatement().execute("DROP SCHEMA pete_was_here");
+    }
+    op.awaitGone("stuck-1");
+    assertThat(roleCount(user)).isZero();
   }
 
   @Test

@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLifecycle.class);
-  private static final Duration DROP_RETRY = Duration.ofMinutes(1);
 
   private final OperatorConfig config;
   private final TargetResolver resolver;
@@ -267,7 +266,7 @@ public final class AccessLifecycle {
     if (!result.userGone()) {
       TemporaryDbAccessStatus status = next.dropFailed(username, result.detail());
       warnOnce(access, status, Reasons.DROP_FAILED, status.getMessage());
-      return Step.then(status, DROP_RETRY);
+      return Step.then(status, config.recheckInterval());
     }
     String how =
         (endPhase == Phase.Expired ? "Expired" : "Revoked")

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  *     gone once revoked; their Revoked event remains)
  * @param sweepInterval how often the orphan sweep runs
  * @param sweepGrace users provisioned more recently than this are never swept
- * @param recheckInterval how soon a request waiting for its target looks again
+ * @param recheckInterval how soon a request waiting for its target, or a user that could not be
+ *     dropped, is looked at again
  */
 public record OperatorConfig(
     String controlNamespace,

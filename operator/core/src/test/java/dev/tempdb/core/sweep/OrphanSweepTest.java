@@ -1,0 +1,76 @@
+package dev.tempdb.core.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tempdb.core.engine.DatabaseEngine;
+import dev.tempdb.core.engine.ManagedUser;
+import dev.tempdb.core.engine.RevocationResult;
+import dev.tempdb.core.engine.RevocationResult.Outcome;
+import dev.tempdb.core.engine.UserGrant;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class OrphanSweepTest {
+  private static final Instant NOW = Instant.parse("2026-11-21T12:00:00Z");
+
+  /**
+   * Records which users the sweep asked to revoke; the engine itself is tested against PostgreSQL.
+   */
+  private static final class RecordingEngine implements DatabaseEngine {
+    final List<String> revoked = new ArrayList<>();
+
+    @Override
+    public RevocationResult revoke(String username, String revokeSql) {
+      revoked.add(username);
+      return new RevocationResult(Outcome.DROPPED, 0, null);
+    }
+
+    @Override
+    public int maxUsernameLength() {
+      return 63;
+    }
+
+    @Override
+    public String serverVersion() {
+      return "test";
+    }
+
+    @Override
+    public void provision(UserGrant grant) {}
+
+    @Override
+    public boolean changeExpiry(String username, Instant expiresAt) {
+      return true;
+    }
+
+    @Override
+    public List<ManagedUser> listManagedUsers(String prefix) {
+      return List.of();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void dropsOnlyOldUsersThatNoLiveRequestAccountsFor() {
+    RecordingEngine engine = new RecordingEngine();
+    List<ManagedUser> users =
+        List.of(
+            new ManagedUser("tdb_live_aaaaaaaa", NOW.minus(Duration.ofHours(2))),
+            new ManagedUser("tdb_orphan_bbbbbbbb", NOW.minus(Duration.ofHours(2))),
+            new ManagedUser("tdb_in_flight_cccccccc", NOW.minus(Duration.ofMinutes(3))),
+            new ManagedUser("tdb_no_timestamp_dddddddd", null));
+
+    List<String> removed =
+        OrphanSweep.sweep(
+            engine, users, Set.of("tdb_live_aaaaaaaa")::contains, NOW, Duration.ofMinutes(10));
+
+    assertThat(removed).containsExactly("tdb_orphan_bbbbbbbb");
+    assertThat(engine.revoked).containsExactly("tdb_orphan_bbbbbbbb");
+  }
+}
