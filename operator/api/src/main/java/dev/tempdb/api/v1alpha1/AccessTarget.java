@@ -11,6 +11,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ApiConstants.GROUP)
 @Version(ApiConstants.VERSION)
 @ShortNames("dbt")
+@KindDescription(
+    value =
+        "A requestable kind of access, named like the Sym target (e.g. readonly): which server,"
+            + " which rights (grant SQL) and for how long at most. Lives in the operator's control"
+            + " namespace.",
+    spec = "The server, the grant and revoke SQL, and the lease limits.",
+    status = "Whether requests for this target can be granted, and how many are active.")
 @AdditionalPrinterColumn(name = "Server", jsonPath = ".spec.server")
 @AdditionalPrinterColumn(name = "Strategy", jsonPath = ".spec.strategy")
 @AdditionalPrinterColumn(name = "Default TTL", jsonPath = ".spec.defaultTtl")

@@ -11,6 +11,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ApiConstants.GROUP)
 @Version(ApiConstants.VERSION)
 @ShortNames("dbs")
+@KindDescription(
+    value =
+        "A PostgreSQL, MySQL or MariaDB server that temporary users are created on. Lives in the"
+            + " operator's control namespace, next to the Secret with its admin login.",
+    spec = "How the operator reaches the server, and what it publishes to users.",
+    status = "Whether the operator can log in with the admin login, and the server version.")
 @AdditionalPrinterColumn(name = "Engine", jsonPath = ".spec.engine")
 @AdditionalPrinterColumn(name = "Host", jsonPath = ".spec.host")
 @AdditionalPrinterColumn(name = "Database", jsonPath = ".spec.database")

@@ -14,6 +14,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ApiConstants.GROUP)
 @Version(ApiConstants.VERSION)
 @ShortNames("tda")
+@KindDescription(
+    value =
+        "One approved, time-limited access to a database: the operator creates a temporary user,"
+            + " publishes its credentials, and removes both at expiry or when this is deleted.",
+    spec = "Who asked for which target, why, and for how long.",
+    status =
+        "The grant's phase, database user, lease times and where the credentials were published"
+            + " (references only, never secret values).")
 @AdditionalPrinterColumn(name = "Target", jsonPath = ".spec.target")
 @AdditionalPrinterColumn(name = "Requester", jsonPath = ".spec.requester")
 @AdditionalPrinterColumn(name = "User", jsonPath = ".status.username")

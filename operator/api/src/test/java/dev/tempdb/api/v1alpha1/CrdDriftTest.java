@@ -57,6 +57,16 @@ class CrdDriftTest {
                     .sort(
                         Comparator.comparingInt(
                             (CustomResourceColumnDefinition c) -> declared.indexOf(c.getName()))));
+    KindDescription description = kind.getAnnotation(KindDescription.class);
+    crd.getSpec()
+        .getVersions()
+        .forEach(
+            v -> {
+              var schema = v.getSchema().getOpenAPIV3Schema();
+              schema.setDescription(description.value());
+              schema.getProperties().get("spec").setDescription(description.spec());
+              schema.getProperties().get("status").setDescription(description.status());
+            });
     return "# Generated from operator/api by the build (see CrdDriftTest). Do not edit.\n"
         + Serialization.asYaml(crd);
   }
