@@ -116,9 +116,7 @@ class RestartSafetyIT {
 
     assertThat(active.getStatus().getUsername()).isEqualTo(user);
     assertThat(roles("tdb_nora_%")).containsExactly(user);
-    String published =
-        OperatorFixture.decode(op.secret(active.getStatus().getCredentials().getKubernetesSecret()))
-            .get("password");
+    String published = op.publishedPassword(active);
     try (Connection c = op.postgres().login(user, published)) {
       assertThat(c.createStatement().executeQuery("SELECT count(*) FROM vault.items").next())
           .isTrue();
@@ -170,9 +168,7 @@ class RestartSafetyIT {
                 .stream()
                 .filter(s -> s.getMetadata().getName().startsWith("crash-2")))
         .hasSize(1);
-    String published =
-        OperatorFixture.decode(op.secret(active.getStatus().getCredentials().getKubernetesSecret()))
-            .get("password");
+    String published = op.publishedPassword(active);
     try (Connection c = op.postgres().login(user, published)) {
       assertThat(c.isValid(2)).isTrue();
     }

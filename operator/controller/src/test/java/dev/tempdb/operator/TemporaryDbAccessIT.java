@@ -133,7 +133,7 @@ class TemporaryDbAccessIT {
     TemporaryDbAccess active = op.awaitPhase("expiry-1", Phase.Active);
     String user = active.getStatus().getUsername();
     String secretName = active.getStatus().getCredentials().getKubernetesSecret();
-    String password = OperatorFixture.decode(op.secret(secretName)).get("password");
+    String password = op.publishedPassword(active);
 
     TemporaryDbAccess expired = op.awaitPhase("expiry-1", Phase.Expired);
 
@@ -158,7 +158,7 @@ class TemporaryDbAccessIT {
     TemporaryDbAccess active = op.awaitPhase("delete-1", Phase.Active);
     String user = active.getStatus().getUsername();
     String secretName = active.getStatus().getCredentials().getKubernetesSecret();
-    String password = OperatorFixture.decode(op.secret(secretName)).get("password");
+    String password = op.publishedPassword(active);
     Connection session = op.postgres().login(user, password);
     session.createStatement().execute("SELECT count(*) FROM shop.orders");
 
@@ -180,9 +180,7 @@ class TemporaryDbAccessIT {
     op.request("creator-1", "creator", "gina@acme-corp.example", "1h");
     TemporaryDbAccess active = op.awaitPhase("creator-1", Phase.Active);
     String user = active.getStatus().getUsername();
-    String password =
-        OperatorFixture.decode(op.secret(active.getStatus().getCredentials().getKubernetesSecret()))
-            .get("password");
+    String password = op.publishedPassword(active);
     try (Connection c = op.postgres().login(user, password)) {
       c.createStatement().execute("CREATE TABLE shop.scratch_gina (x int)");
     }
@@ -218,7 +216,7 @@ class TemporaryDbAccessIT {
     TemporaryDbAccess active = op.awaitPhase("extend-1", Phase.Active);
     String user = active.getStatus().getUsername();
     String secretName = active.getStatus().getCredentials().getKubernetesSecret();
-    String password = OperatorFixture.decode(op.secret(secretName)).get("password");
+    String password = op.publishedPassword(active);
     Instant granted = Instant.parse(active.getStatus().getGrantedAt());
 
     active.getSpec().setTtl("2h");
@@ -327,9 +325,7 @@ class TemporaryDbAccessIT {
         .create();
 
     TemporaryDbAccess active = op.awaitPhase("from-cm-1", Phase.Active);
-    String password =
-        OperatorFixture.decode(op.secret(active.getStatus().getCredentials().getKubernetesSecret()))
-            .get("password");
+    String password = op.publishedPassword(active);
     try (Connection c = op.postgres().login(active.getStatus().getUsername(), password)) {
       assertThat(c.createStatement().executeQuery("SELECT * FROM shop.orders").next()).isTrue();
     }
@@ -343,7 +339,7 @@ class TemporaryDbAccessIT {
     TemporaryDbAccess active = op.awaitPhase("stuck-1", Phase.Active);
     String user = active.getStatus().getUsername();
     String secretName = active.getStatus().getCredentials().getKubernetesSecret();
-    String password = OperatorFixture.decode(op.secret(secretName)).get("password");
+    String password = op.publishedPassword(active);
     try (Connection c = op.postgres().login("elsewhere", user, password)) {
       c.createStatement().execute("CREATE SCHEMA pete_was_here");
     }

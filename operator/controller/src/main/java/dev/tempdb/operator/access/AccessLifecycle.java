@@ -19,9 +19,9 @@ import dev.tempdb.core.sink.GrantOwner;
 import dev.tempdb.core.sink.SinkException;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.events.EventRecorder;
-import dev.tempdb.operator.servers.ServerConfigException;
 import dev.tempdb.operator.servers.ServerRegistry;
 import dev.tempdb.operator.status.AccessStatus;
+import dev.tempdb.operator.status.ConditionException;
 import dev.tempdb.operator.status.Reasons;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,18 +93,14 @@ public final class AccessLifecycle {
     ResolvedTarget target;
     try {
       target = resolver.resolve(access);
-    } catch (TargetUnavailableException | ServerConfigException e) {
+    } catch (ConditionException e) {
       if (granted) {
         // Expiry must not wait for the target: keep the grant, and look again at the latest at
         // expiry (revocation only needs the server recorded in status).
         LOG.warn("Target of active grant unavailable, grant unchanged: {}", e.getMessage());
         return Step.then(stored, min(config.recheckInterval(), untilExpiry(stored, now)));
       }
-      String reason =
-          e instanceof TargetUnavailableException t
-              ? t.reason()
-              : ((ServerConfigException) e).reason();
-      return Step.then(next.pending(reason, e.getMessage()), config.recheckInterval());
+      return Step.then(next.pending(e.reason(), e.getMessage()), config.recheckInterval());
     }
 
     Lease lease;

@@ -176,6 +176,12 @@ public final class OperatorFixture implements AutoCloseable {
     return client.secrets().inNamespace(REQUESTS_NS).withName(name).get();
   }
 
+  /** The password published for an Active request, as its requester would read it. */
+  public String publishedPassword(TemporaryDbAccess active) {
+    return decode(secret(active.getStatus().getCredentials().getKubernetesSecret()))
+        .get("password");
+  }
+
   public static Map<String, String> decode(Secret secret) {
     return secret.getData().entrySet().stream()
         .collect(
