@@ -40,7 +40,7 @@ public final class KubernetesFixture {
             false);
     server.init();
     client = server.createClient();
-    try (Stream<Path> crds = Files.list(Path.of("../../crds"))) {
+    try (Stream<Path> crds = Files.list(ProjectFiles.topLevel("crds"))) {
       crds.filter(p -> p.toString().endsWith(".yaml"))
           .sorted()
           .forEach(
