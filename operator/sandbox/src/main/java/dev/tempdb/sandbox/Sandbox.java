@@ -73,8 +73,11 @@ public final class Sandbox {
     System.exit(0);
   }
 
-  /** Runs the whole story; returns normally only if every step behaved as it should. */
-  void run(boolean keep) throws Exception {
+  /** The running sandbox: database, API server and operator, with server and target Ready. */
+  record Environment(PostgresFixture pg, KubernetesClient client, OperatorApp operator) {}
+
+  /** Starts everything and applies the control plane; shared with {@link GrantBenchmark}. */
+  Environment start() throws Exception {
     say("tempdb-operator SANDBOX: an in-process mock Kubernetes API server (not a real cluster:");
     say("no RBAC, no schema validation), an embedded PostgreSQL, and the real operator.");
     say("Starting embedded PostgreSQL (password authentication on, like a real server)...");
@@ -106,6 +109,15 @@ public final class Sandbox {
     say("DatabaseServer pg-sandbox is Ready.");
     awaitReady(client, AccessTarget.class, "readonly");
     say("AccessTarget readonly is Ready (grant SQL from targets/readonly.sql).");
+    return new Environment(pg, client, operator);
+  }
+
+  /** Runs the whole story; returns normally only if every step behaved as it should. */
+  void run(boolean keep) throws Exception {
+    Environment env = start();
+    PostgresFixture pg = env.pg();
+    KubernetesClient client = env.client();
+    OperatorApp operator = env.operator();
 
     TemporaryDbAccess request = sampleRequest();
     client.resource(request).create();

@@ -24,7 +24,7 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
+import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +32,15 @@ import org.slf4j.LoggerFactory;
  * Temporary users on PostgreSQL.
  *
  * <p>Passwords are hashed to a SCRAM-SHA-256 verifier on the operator's side ({@link
- * PGConnection#alterUserPassword}), so the plain password never crosses the wire and never lands in
- * the server's statement log. {@code VALID UNTIL} makes the server itself refuse logins after the
- * expiry, even when the operator is down.
+ * PasswordUtil#encodeScramSha256}), before any transaction is open, so the plain password never
+ * crosses the wire and never lands in the server's statement log.
+ *
+ * <p>GRANT, REVOKE and DROP OWNED rewrite the privilege list of the object they name, and
+ * PostgreSQL does not lock it: two grants on the same schema at once fail with "tuple concurrently
+ * updated" (measured here with a burst of grants). Every transaction that changes privileges
+ * therefore takes one transaction-scoped advisory lock per database first; it is held only for the
+ * short tail of the transaction. {@code VALID UNTIL} makes the server itself refuse logins after
+ * the expiry, even when the operator is down.
  *
  * <p>Revocation follows the order that closes every gap measured on PostgreSQL: commit NOLOGIN on
  * its own (so no new login slips in), terminate sessions by role OID (a dropped role's sessions no
@@ -42,6 +48,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresEngine implements DatabaseEngine {
   static final String MARKER = "tempdb-operator";
+
+  /** Advisory lock key serialising privilege changes ("tempdb" in ASCII). */
+  static final long PRIVILEGES_LOCK = 0x74656d706462L;
+
   private static final Pattern PROVISIONED_AT = Pattern.compile("provisioned=(\\S+)");
   private static final Logger LOG = LoggerFactory.getLogger(PostgresEngine.class);
 
@@ -82,6 +92,7 @@ public final class PostgresEngine implements DatabaseEngine {
   @Override
   public void provision(UserGrant grant) {
     String role = identifier(grant.username());
+    String verifier = PasswordUtil.encodeScramSha256(grant.password().toCharArray());
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -92,12 +103,12 @@ public final class PostgresEngine implements DatabaseEngine {
                   + role
                   + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
         }
-        c.unwrap(PGConnection.class)
-            .alterUserPassword(grant.username(), grant.password().toCharArray(), "scram-sha-256");
         execute(
             c,
             "ALTER ROLE "
                 + role
+                + " PASSWORD "
+                + literal(verifier)
                 + " LOGIN CONNECTION LIMIT "
                 + grant.connectionLimit()
                 + " VALID UNTIL "
@@ -109,6 +120,7 @@ public final class PostgresEngine implements DatabaseEngine {
                 + " IS "
                 + literal(MARKER + " owner=" + grant.owner() + " provisioned=" + clock.instant()));
         if (!SqlTemplate.isBlank(grant.grantSql())) {
+          lockPrivileges(c);
           executeTargetSql(c, SqlTemplate.render(grant.grantSql(), role), "grant");
         }
         c.commit();
@@ -150,6 +162,7 @@ public final class PostgresEngine implements DatabaseEngine {
       String dropFailure = null;
       c.setAutoCommit(false);
       try {
+        lockPrivileges(c);
         if (!SqlTemplate.isBlank(revokeSql)) {
           executeTargetSql(c, SqlTemplate.render(revokeSql, role), "revoke");
         }
@@ -239,6 +252,13 @@ public final class PostgresEngine implements DatabaseEngine {
     }
   }
 
+  private static void lockPrivileges(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      ps.setLong(1, PRIVILEGES_LOCK);
+      ps.execute();
+    }
+  }
+
   private static boolean isSuperuser(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs =
@@ -292,8 +312,12 @@ public final class PostgresEngine implements DatabaseEngine {
     if (state == null) {
       return true;
     }
+    // "tuple concurrently updated" (XX000): a concurrent privilege change outside our lock, e.g. a
+    // DBA's GRANT on the same object; trying again succeeds.
     return state.startsWith("08")
         || state.startsWith("40")
+        || (state.equals("XX000")
+            && String.valueOf(e.getMessage()).contains("concurrently updated"))
         || state.startsWith("53")
         || state.startsWith("57")
         || state.startsWith("58")
