@@ -58,7 +58,7 @@ public final class Sandbox {
     // Before any logger exists: the sandbox's quiet config, not the operator's.
     System.setProperty("logback.configurationFile", "logback-sandbox.xml");
     boolean keep = false;
-    Duration ttl = Duration.ofSeconds(15);
+    Duration ttl = null;
     for (String arg : args) {
       if (arg.equals("--keep")) {
         keep = true;
@@ -68,6 +68,10 @@ public final class Sandbox {
         System.err.println("usage: Sandbox [--ttl=<seconds>s] [--keep]");
         System.exit(2);
       }
+    }
+    if (ttl == null) {
+      // A short lease shows the whole story; with --keep there is time to use the credentials.
+      ttl = keep ? Duration.ofHours(1) : Duration.ofSeconds(15);
     }
     new Sandbox(System.out, ttl).run(keep);
     System.exit(0);
@@ -152,7 +156,9 @@ public final class Sandbox {
 
     if (keep) {
       say("");
-      say("--keep: everything stays up until you press Ctrl-C. Connect with:");
+      say("--keep: everything stays up until you press Ctrl-C. These demo credentials are printed");
+      say(
+          "only because this is a sandbox; the operator itself never logs a password. Connect with:");
       say("  psql '" + creds.get("uri") + "'");
       say("(the access still expires at " + status.getExpiresAt() + ")");
       new CountDownLatch(1).await();
