@@ -26,16 +26,19 @@ public final class OperatorApp implements AutoCloseable {
   private final ServerRegistry registry;
   private final OrphanSweeper sweeper;
   private final ScheduledExecutorService scheduler;
+  private final EventRecorder events;
 
   private OperatorApp(
       Operator operator,
       ServerRegistry registry,
       OrphanSweeper sweeper,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      EventRecorder events) {
     this.operator = operator;
     this.registry = registry;
     this.sweeper = sweeper;
     this.scheduler = scheduler;
+    this.events = events;
   }
 
   public static OperatorApp start(KubernetesClient client, OperatorConfig config, Clock clock) {
@@ -91,7 +94,7 @@ public final class OperatorApp implements AutoCloseable {
             });
     long every = config.sweepInterval().toMillis();
     scheduler.scheduleWithFixedDelay(sweeper::sweepOnce, every, every, TimeUnit.MILLISECONDS);
-    return new OperatorApp(operator, registry, sweeper, scheduler);
+    return new OperatorApp(operator, registry, sweeper, scheduler, events);
   }
 
   public OrphanSweeper sweeper() {
@@ -102,6 +105,7 @@ public final class OperatorApp implements AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     operator.stop();
+    events.close();
     registry.close();
   }
 }

@@ -122,8 +122,7 @@ class TemporaryDbAccessIT {
 
     String statusJson = Serialization.asJson(op.get("grant-1").getStatus());
     assertThat(statusJson).doesNotContain(password);
-    List<Event> events = eventsFor("grant-1");
-    assertThat(events).extracting(Event::getReason).contains("Granted");
+    List<Event> events = awaitEvent("grant-1", "Granted");
     assertThat(events).allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(password));
   }
 
@@ -146,6 +145,7 @@ class TemporaryDbAccessIT {
     assertThat(roleCount(user)).isZero();
     assertThat(op.secret(secretName)).isNull();
     assertThatThrownBy(() -> op.postgres().login(user, password)).isInstanceOf(SQLException.class);
+    awaitEvent("expiry-1", "Expired");
     assertThat(eventsFor("expiry-1")).extracting(Event::getReason).contains("Granted", "Expired");
 
     // The audit record goes away after the configured retention.
@@ -242,7 +242,7 @@ class TemporaryDbAccessIT {
     try (Connection c = op.postgres().login(user, password)) {
       assertThat(c.isValid(2)).isTrue();
     }
-    assertThat(eventsFor("extend-1")).extracting(Event::getReason).contains("Extended");
+    awaitEvent("extend-1", "Extended");
 
     extended.getSpec().setTtl("1s");
     op.client().resource(extended).update();
@@ -332,7 +332,7 @@ class TemporaryDbAccessIT {
   }
 
   @Test
-  void aUserThatCannotBeDroppedStaysLockedVisiblyUntilTheDbaFixesIt() throws SQLException {
+  void aUserThatCannotBeDroppedStaysLockedVisiblyUntilTheDbaFixesIt() throws Exception {
     op.postgres().superuser("DROP DATABASE IF EXISTS elsewhere", "CREATE DATABASE elsewhere");
     op.target("elsewhere", "GRANT CREATE ON DATABASE elsewhere TO {username};", null, "8h");
     TemporaryDbAccess tda = op.request("stuck-1", "elsewhere", "pete@acme-corp.example", "1h");
@@ -354,6 +354,9 @@ class TemporaryDbAccessIT {
     assertThat(stuck.getStatus().getMessage()).contains("locked").contains("cannot be dropped");
     assertThat(op.secret(secretName)).isNull();
     assertThatThrownBy(() -> op.postgres().login(user, password)).isInstanceOf(SQLException.class);
+    awaitEvent("stuck-1", "DropFailed");
+    // Retried every recheck interval (2 s here), but warned about once.
+    Thread.sleep(5000);
     assertThat(eventsFor("stuck-1")).filteredOn(e -> "DropFailed".equals(e.getReason())).hasSize(1);
 
     // The DBA removes what the user left in the other database; the next retry finishes.
@@ -488,6 +491,15 @@ class TemporaryDbAccessIT {
       rs.next();
       return rs.getInt(1);
     }
+  }
+
+  /** Events are written in the background: wait for one, then return all of the resource's. */
+  static List<Event> awaitEvent(String name, String reason) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> eventsFor(name),
+            events -> events.stream().anyMatch(e -> reason.equals(e.getReason())));
   }
 
   static List<Event> eventsFor(String name) {

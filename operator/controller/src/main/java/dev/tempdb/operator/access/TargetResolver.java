@@ -9,7 +9,6 @@ import dev.tempdb.core.lease.LeasePolicy;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.Reasons;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -19,24 +18,25 @@ import java.util.function.BiFunction;
  * informer caches) and reads the target's SQL.
  */
 public final class TargetResolver {
-  private final KubernetesClient client;
   private final String controlNamespace;
   private final BiFunction<String, String, Optional<AccessTarget>> targets;
   private final BiFunction<String, String, Optional<DatabaseServer>> servers;
+  private final BiFunction<String, String, Optional<ConfigMap>> configMaps;
 
   /**
    * @param targets looks up an AccessTarget by namespace and name (a cache)
    * @param servers looks up a DatabaseServer by namespace and name (a cache)
+   * @param configMaps looks up a ConfigMap by namespace and name (a cache)
    */
   public TargetResolver(
-      KubernetesClient client,
       String controlNamespace,
       BiFunction<String, String, Optional<AccessTarget>> targets,
-      BiFunction<String, String, Optional<DatabaseServer>> servers) {
-    this.client = client;
+      BiFunction<String, String, Optional<DatabaseServer>> servers,
+      BiFunction<String, String, Optional<ConfigMap>> configMaps) {
     this.controlNamespace = controlNamespace;
     this.targets = targets;
     this.servers = servers;
+    this.configMaps = configMaps;
   }
 
   /**
@@ -111,8 +111,12 @@ public final class TargetResolver {
       return source.getInline();
     }
     var ref = source.getConfigMapKeyRef();
-    ConfigMap cm = client.configMaps().inNamespace(controlNamespace).withName(ref.getName()).get();
-    String sql = cm == null || cm.getData() == null ? null : cm.getData().get(ref.getKey());
+    String sql =
+        configMaps
+            .apply(controlNamespace, ref.getName())
+            .map(ConfigMap::getData)
+            .map(data -> data.get(ref.getKey()))
+            .orElse(null);
     if (sql == null) {
       throw new TargetUnavailableException(
           Reasons.SQL_NOT_FOUND,

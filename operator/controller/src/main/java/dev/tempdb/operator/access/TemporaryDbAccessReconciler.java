@@ -7,6 +7,7 @@ import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.operator.status.AccessStatus;
 import dev.tempdb.operator.status.StatusPatches;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -79,14 +80,22 @@ public class TemporaryDbAccessReconciler
                 .withSecondaryToPrimaryMapper(server -> Set.of())
                 .build(),
             context);
+    // Grant SQL is read on every grant: from a cache, not with an API call each time.
+    var configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, TemporaryDbAccess.class)
+                .withNamespaces(controlNamespace)
+                .withSecondaryToPrimaryMapper(cm -> Set.of())
+                .build(),
+            context);
     lifecycle =
         lifecycleFactory.apply(
             new TargetResolver(
-                context.getClient(),
                 controlNamespace,
                 (ns, name) -> targets.get(new ResourceID(name, ns)),
-                (ns, name) -> servers.get(new ResourceID(name, ns))));
-    return List.of(targets, servers);
+                (ns, name) -> servers.get(new ResourceID(name, ns)),
+                (ns, name) -> configMaps.get(new ResourceID(name, ns))));
+    return List.of(targets, servers, configMaps);
   }
 
   @Override

@@ -6,25 +6,53 @@ import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes Kubernetes events (core/v1) that {@code kubectl describe} shows. Best effort: an event
- * that cannot be written is logged, never a reason to fail a grant. Callers pass messages that hold
- * no secrets.
+ * Writes Kubernetes events (core/v1) that {@code kubectl describe} shows. Best effort and off the
+ * reconcile path: events are written by one background thread from a bounded queue, so a grant
+ * never waits for (or fails on) its event. Callers pass messages that hold no secrets.
  */
 public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final String COMPONENT = "tempdb-operator";
 
+  private static final int QUEUE = 10_000;
+
   private final KubernetesClient client;
   private final Clock clock;
+  private final ThreadPoolExecutor writer =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          0,
+          TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(QUEUE),
+          r -> {
+            Thread t = new Thread(r, "tempdb-events");
+            t.setDaemon(true);
+            return t;
+          },
+          (task, pool) -> LOG.warn("Event queue full ({}); dropping an event", QUEUE));
 
   public EventRecorder(KubernetesClient client, Clock clock) {
     this.client = client;
     this.clock = clock;
+  }
+
+  /** Stops taking events; those queued are still written, for at most a few seconds. */
+  public void close() {
+    writer.shutdown();
+    try {
+      writer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public void normal(HasMetadata about, String reason, String message) {
@@ -38,6 +66,19 @@ public final class EventRecorder {
   private void record(HasMetadata about, String type, String reason, String message) {
     String now = Instant.now(clock).toString();
     var meta = about.getMetadata();
+    String apiVersion = about.getApiVersion();
+    String kind = about.getKind();
+    writer.execute(() -> write(meta, apiVersion, kind, type, reason, message, now));
+  }
+
+  private void write(
+      io.fabric8.kubernetes.api.model.ObjectMeta meta,
+      String apiVersion,
+      String kind,
+      String type,
+      String reason,
+      String message,
+      String now) {
     try {
       client
           .v1()
@@ -54,8 +95,8 @@ public final class EventRecorder {
                   .endMetadata()
                   .withInvolvedObject(
                       new ObjectReferenceBuilder()
-                          .withApiVersion(about.getApiVersion())
-                          .withKind(about.getKind())
+                          .withApiVersion(apiVersion)
+                          .withKind(kind)
                           .withNamespace(meta.getNamespace())
                           .withName(meta.getName())
                           .withUid(meta.getUid())
