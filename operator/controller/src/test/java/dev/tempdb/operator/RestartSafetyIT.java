@@ -175,6 +175,59 @@ class RestartSafetyIT {
   }
 
   @Test
+  void aRetryThatFailsForGoodRemovesWhatTheCrashedAttemptLeft() throws SQLException {
+    // Grant SQL that is not idempotent: the second attempt fails with a duplicate key.
+    op.postgres()
+        .superuser(
+            "CREATE TABLE IF NOT EXISTS vault.allow_list (username text PRIMARY KEY)",
+            "GRANT USAGE ON SCHEMA vault TO PUBLIC");
+    op.target("vault-once", "INSERT INTO vault.allow_list VALUES ('{username}');", null, "8h");
+    crash();
+    TemporaryDbAccess tda = op.request("once-1", "vault-once", "rita@acme-corp.example", "1h");
+    String user = expectedUsername(tda);
+    String firstPassword = Passwords.generate();
+    Instant expiry = Instant.now().plusSeconds(3600);
+    engine.provision(
+        new UserGrant(
+            user,
+            firstPassword,
+            expiry,
+            5,
+            "INSERT INTO vault.allow_list VALUES ('{username}');",
+            "crashed"));
+    new KubernetesSecretSink(op.client())
+        .publish(
+            owner(tda),
+            ServerRegistry.credentials(
+                op.client()
+                    .resources(dev.tempdb.api.v1alpha1.DatabaseServer.class)
+                    .inNamespace(OperatorFixture.CONTROL_NS)
+                    .withName(OperatorFixture.SERVER)
+                    .get(),
+                user,
+                firstPassword,
+                expiry));
+
+    restart();
+    TemporaryDbAccess failed = op.awaitPhase("once-1", Phase.Failed);
+
+    assertThat(failed.getStatus().getMessage()).contains("grant SQL failed").contains("duplicate");
+    assertThat(roles("tdb_rita_%")).isEmpty();
+    assertThat(op.secret("once-1-credentials")).isNull();
+    assertThatThrownBy(() -> op.postgres().login(user, firstPassword))
+        .isInstanceOf(SQLException.class);
+  }
+
+  private static GrantOwner owner(TemporaryDbAccess tda) {
+    return new GrantOwner(
+        "tempdb.dev/v1alpha1",
+        "TemporaryDbAccess",
+        tda.getMetadata().getNamespace(),
+        tda.getMetadata().getName(),
+        tda.getMetadata().getUid());
+  }
+
+  @Test
   void aRequestDeletedWhileTheOperatorIsDownIsRevokedOnRestart() throws SQLException {
     op.request("down-1", "vault-read", "paul@acme-corp.example", "1h");
     TemporaryDbAccess active = op.awaitPhase("down-1", Phase.Active);
@@ -193,11 +246,14 @@ class RestartSafetyIT {
     return Usernames.forGrant("tdb_", tda.getSpec().getRequester(), tda.getMetadata().getUid(), 63);
   }
 
-  private static List<String> roles(String like) throws SQLException {
+  /** Roles starting with the part before the trailing %. */
+  private static List<String> roles(String prefixPattern) throws SQLException {
+    String prefix = prefixPattern.substring(0, prefixPattern.length() - 1);
     try (Connection c = PostgresFixture.get().superuserDataSource().getConnection();
         ResultSet rs =
             c.createStatement()
-                .executeQuery("SELECT rolname FROM pg_roles WHERE rolname LIKE '" + like + "'")) {
+                .executeQuery(
+                    "SELECT rolname FROM pg_roles WHERE starts_with(rolname, '" + prefix + "')")) {
       List<String> names = new java.util.ArrayList<>();
       while (rs.next()) {
         names.add(rs.getString(1));

@@ -13,7 +13,7 @@ class SandboxIT {
   @Test
   void narratesGrantLoginExpiryAndRefusedLogin() throws Exception {
     ByteArrayOutputStream transcript = new ByteArrayOutputStream();
-    new Sandbox(new PrintStream(transcript, true, StandardCharsets.UTF_8), Duration.ofSeconds(4))
+    new Sandbox(new PrintStream(transcript, true, StandardCharsets.UTF_8), Duration.ofSeconds(8))
         .run(false);
 
     String text = transcript.toString(StandardCharsets.UTF_8);

@@ -166,7 +166,24 @@ public final class AccessLifecycle {
       // server we cannot name, and the orphan sweep removes it.
       return Step.finished();
     }
-    Step step = revoke(access, next, Phase.Revoked);
+    Step step;
+    try {
+      step = revoke(access, next, Phase.Revoked);
+    } catch (RuntimeException e) {
+      if (!mayHaveUser) {
+        // Never granted: at most a user from a crashed attempt, whose password nobody knows. Do
+        // not hold the deletion (or its namespace) hostage to an unreachable server; the orphan
+        // sweep removes such a user once the server is back.
+        LOG.warn(
+            "Deleted before it was granted; leaving any user to the sweep: {}", e.getMessage());
+        return Step.finished();
+      }
+      TemporaryDbAccessStatus status =
+          next.revocationFailed(
+              "Deletion waits for revocation, which failed and will be retried: " + e.getMessage());
+      warnOnce(access, status, Reasons.REVOCATION_FAILED, status.getMessage());
+      return new Step(status, config.recheckInterval(), false);
+    }
     return step.status().getPhase() == Phase.Revoked
         ? Step.finished()
         : new Step(step.status(), step.recheckIn(), false);
@@ -204,6 +221,9 @@ public final class AccessLifecycle {
       if (!e.isPermanent()) {
         throw e;
       }
+      // This attempt rolled back, but an earlier one may have left a user and a Secret (a crash
+      // before Active was recorded): remove them, or Failed would hide working credentials.
+      AccessGrants.revoke(engine, username, target.revokeSql(), owner(access), sinks.all());
       events.warning(access, Reasons.GRANT_FAILED, e.getMessage());
       return Step.then(next.failed(Reasons.GRANT_FAILED, e.getMessage()), null);
     } catch (SinkException e) {
@@ -257,8 +277,21 @@ public final class AccessLifecycle {
                             + "; restore it so the user can be removed"));
     DatabaseEngine engine = servers.engineFor(server);
     String username = username(access, server, engine);
-    RevocationResult result =
-        AccessGrants.revoke(engine, username, revokeSql(access), owner(access), sinks.all());
+    RevocationResult result;
+    try {
+      result = AccessGrants.revoke(engine, username, revokeSql(access), owner(access), sinks.all());
+    } catch (EngineException e) {
+      if (!e.isPermanent()) {
+        throw e;
+      }
+      // E.g. the admin lost its rights on the user: nothing was locked. Withdraw the credentials
+      // anyway, say so, and try again later; VALID UNTIL still refuses new logins after expiry.
+      sinks.all().forEach(sink -> sink.withdraw(owner(access)));
+      TemporaryDbAccessStatus status =
+          next.revocationFailed("Revocation failed, will retry: " + e.getMessage());
+      warnOnce(access, status, Reasons.REVOCATION_FAILED, status.getMessage());
+      return Step.then(status, config.recheckInterval());
+    }
     if (!result.userGone()) {
       TemporaryDbAccessStatus status = next.dropFailed(username, result.detail());
       warnOnce(access, status, Reasons.DROP_FAILED, status.getMessage());

@@ -6,6 +6,7 @@ import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.operator.status.AccessStatus;
+import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.StatusPatches;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -23,6 +24,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -60,6 +62,14 @@ public class TemporaryDbAccessReconciler
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(AccessTarget.class, TemporaryDbAccess.class)
                 .withNamespaces(controlNamespace)
+                // Not every activeGrants update: with N requests on a target, each grant would
+                // wake all N of them.
+                .withOnUpdateFilter(
+                    (now, before) ->
+                        !Objects.equals(
+                                now.getMetadata().getGeneration(),
+                                before.getMetadata().getGeneration())
+                            || ready(now) != ready(before))
                 .withSecondaryToPrimaryMapper(
                     target ->
                         context
@@ -152,6 +162,11 @@ public class TemporaryDbAccessReconciler
     return StatusPatches.changed(stored, status)
         ? ErrorStatusUpdateControl.patchStatus(withStatus(access, status))
         : ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  private static boolean ready(AccessTarget target) {
+    return target.getStatus() != null
+        && Conditions.isTrue(target.getStatus().getConditions(), Conditions.READY);
   }
 
   private static boolean isEnded(TemporaryDbAccess tda) {

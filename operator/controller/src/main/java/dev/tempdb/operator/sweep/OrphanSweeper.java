@@ -45,6 +45,16 @@ public final class OrphanSweeper {
    * @return the users removed, by server name
    */
   public Map<String, List<String>> sweepOnce() {
+    // Never throw: a scheduled task that throws is never run again.
+    try {
+      return sweepServers();
+    } catch (RuntimeException e) {
+      LOG.warn("Orphan sweep failed, will try again next interval: {}", e.getMessage());
+      return Map.of();
+    }
+  }
+
+  private Map<String, List<String>> sweepServers() {
     Map<String, List<String>> removed = new LinkedHashMap<>();
     List<DatabaseServer> servers =
         client

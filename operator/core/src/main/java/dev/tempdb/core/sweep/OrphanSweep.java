@@ -42,7 +42,14 @@ public final class OrphanSweep {
         LOG.debug("Leaving {} alone: provisioned within the grace period", user.username());
         continue;
       }
-      RevocationResult result = engine.revoke(user.username(), null);
+      RevocationResult result;
+      try {
+        result = engine.revoke(user.username(), null);
+      } catch (RuntimeException e) {
+        // One user the admin cannot remove must not keep the sweep from the others.
+        LOG.warn("Orphan sweep could not remove user {}: {}", user.username(), e.getMessage());
+        continue;
+      }
       if (result.outcome() == RevocationResult.Outcome.DROPPED) {
         LOG.info("Orphan sweep dropped user {}", user.username());
         removed.add(user.username());

@@ -25,6 +25,9 @@ class OrphanSweepTest {
 
     @Override
     public RevocationResult revoke(String username, String revokeSql) {
+      if (username.contains("cursed")) {
+        throw new IllegalStateException("permission denied to alter role");
+      }
       revoked.add(username);
       return new RevocationResult(Outcome.DROPPED, 0, null);
     }
@@ -72,5 +75,17 @@ class OrphanSweepTest {
 
     assertThat(removed).containsExactly("tdb_orphan_bbbbbbbb");
     assertThat(engine.revoked).containsExactly("tdb_orphan_bbbbbbbb");
+  }
+
+  @Test
+  void oneUserThatCannotBeRemovedDoesNotStopTheOthers() {
+    RecordingEngine engine = new RecordingEngine();
+    Instant old = NOW.minus(Duration.ofHours(2));
+    List<ManagedUser> users =
+        List.of(
+            new ManagedUser("tdb_cursed_aaaaaaaa", old), new ManagedUser("tdb_next_bbbbbbbb", old));
+
+    assertThat(OrphanSweep.sweep(engine, users, u -> false, NOW, Duration.ofMinutes(10)))
+        .containsExactly("tdb_next_bbbbbbbb");
   }
 }
