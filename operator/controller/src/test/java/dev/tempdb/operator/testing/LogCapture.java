@@ -14,7 +14,8 @@ public final class LogCapture {
   public LogCapture() {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     // The root at DEBUG: our own code's DEBUG lines are captured too. Libraries pinned to WARN in
-    // logback-test.xml (fabric8, JOSDK, Hikari, netty, Vert.x, pgjdbc) are captured at WARN and above only.
+    // logback-test.xml (fabric8, JOSDK, Hikari, netty, Vert.x, pgjdbc) are captured at WARN and
+    // above only.
     root.setLevel(ch.qos.logback.classic.Level.DEBUG);
     appender.start();
     root.addAppender(appender);
