@@ -9,6 +9,7 @@ import dev.tempdb.core.engine.EngineException;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
+import dev.tempdb.core.engine.ServerEndpoint;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.core.testing.PostgresFixture;
@@ -177,6 +178,47 @@ class PostgresEngineIT {
                     "SELECT tableowner FROM pg_tables WHERE tablename = 'made_by_" + user + "'")) {
       assertThat(rs.next()).as("table kept").isTrue();
       assertThat(rs.getString(1)).isEqualTo(PostgresFixture.ADMIN_USER);
+    }
+  }
+
+  @Test
+  void objectsGoToTheConfiguredOwnerWhenThereIsOne() throws SQLException {
+    pg.superuser("DROP ROLE IF EXISTS eng_heir", "CREATE ROLE eng_heir NOLOGIN");
+    ServerEndpoint base = pg.endpoint("test/heir");
+    ServerEndpoint withHeir =
+        new ServerEndpoint(
+            base.name(),
+            base.engine(),
+            base.host(),
+            base.port(),
+            base.database(),
+            base.adminUser(),
+            base.adminPassword(),
+            base.tlsMode(),
+            base.caPem(),
+            base.connectTimeout(),
+            base.statementTimeout(),
+            1,
+            "eng_heir");
+    String user = newUser();
+    String password = Passwords.generate();
+    try (DatabaseEngine heirEngine = DatabaseEngines.open(withHeir, Clock.systemUTC())) {
+      heirEngine.provision(
+          grant(user, password, "GRANT USAGE, CREATE ON SCHEMA eng_app TO {username};"));
+      try (Connection c = pg.login(user, password)) {
+        c.createStatement().execute("CREATE TABLE eng_app.inherited_" + user + " (x int)");
+      }
+      assertThat(heirEngine.revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
+    }
+    try (Connection c = pg.superuserDataSource().getConnection();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT tableowner FROM pg_tables WHERE tablename = 'inherited_"
+                        + user
+                        + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("eng_heir");
     }
   }
 
