@@ -3,6 +3,7 @@ package dev.tempdb.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.engine.DatabaseEngine;
@@ -134,25 +135,7 @@ class RestartSafetyIT {
     String firstPassword = Passwords.generate();
     Instant expiry = Instant.now().plusSeconds(3600);
     engine.provision(new UserGrant(user, firstPassword, expiry, 5, "", "crashed"));
-    GrantOwner owner =
-        new GrantOwner(
-            "tempdb.dev/v1alpha1",
-            "TemporaryDbAccess",
-            tda.getMetadata().getNamespace(),
-            tda.getMetadata().getName(),
-            tda.getMetadata().getUid());
-    new KubernetesSecretSink(op.client())
-        .publish(
-            owner,
-            ServerRegistry.credentials(
-                op.client()
-                    .resources(dev.tempdb.api.v1alpha1.DatabaseServer.class)
-                    .inNamespace(OperatorFixture.CONTROL_NS)
-                    .withName(OperatorFixture.SERVER)
-                    .get(),
-                user,
-                firstPassword,
-                expiry));
+    publishAsACrashedAttemptWould(tda, user, firstPassword, expiry);
 
     restart();
     TemporaryDbAccess active = op.awaitPhase("crash-2", Phase.Active);
@@ -195,18 +178,7 @@ class RestartSafetyIT {
             5,
             "INSERT INTO vault.allow_list VALUES ('{username}');",
             "crashed"));
-    new KubernetesSecretSink(op.client())
-        .publish(
-            owner(tda),
-            ServerRegistry.credentials(
-                op.client()
-                    .resources(dev.tempdb.api.v1alpha1.DatabaseServer.class)
-                    .inNamespace(OperatorFixture.CONTROL_NS)
-                    .withName(OperatorFixture.SERVER)
-                    .get(),
-                user,
-                firstPassword,
-                expiry));
+    publishAsACrashedAttemptWould(tda, user, firstPassword, expiry);
 
     restart();
     TemporaryDbAccess failed = op.awaitPhase("once-1", Phase.Failed);
@@ -218,13 +190,24 @@ class RestartSafetyIT {
         .isInstanceOf(SQLException.class);
   }
 
-  private static GrantOwner owner(TemporaryDbAccess tda) {
-    return new GrantOwner(
-        "tempdb.dev/v1alpha1",
-        "TemporaryDbAccess",
-        tda.getMetadata().getNamespace(),
-        tda.getMetadata().getName(),
-        tda.getMetadata().getUid());
+  /** Publishes credentials the way the operator does, as an attempt that then crashed would. */
+  private static void publishAsACrashedAttemptWould(
+      TemporaryDbAccess tda, String user, String password, Instant expiry) {
+    GrantOwner owner =
+        new GrantOwner(
+            "tempdb.dev/v1alpha1",
+            "TemporaryDbAccess",
+            tda.getMetadata().getNamespace(),
+            tda.getMetadata().getName(),
+            tda.getMetadata().getUid());
+    DatabaseServer server =
+        op.client()
+            .resources(DatabaseServer.class)
+            .inNamespace(OperatorFixture.CONTROL_NS)
+            .withName(OperatorFixture.SERVER)
+            .get();
+    new KubernetesSecretSink(op.client())
+        .publish(owner, ServerRegistry.credentials(server, user, password, expiry));
   }
 
   @Test

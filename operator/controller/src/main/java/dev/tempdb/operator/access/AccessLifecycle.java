@@ -286,7 +286,7 @@ public final class AccessLifecycle {
       }
       // E.g. the admin lost its rights on the user: nothing was locked. Withdraw the credentials
       // anyway, say so, and try again later; VALID UNTIL still refuses new logins after expiry.
-      sinks.all().forEach(sink -> sink.withdraw(owner(access)));
+      AccessGrants.withdraw(owner(access), sinks.all());
       TemporaryDbAccessStatus status =
           next.revocationFailed("Revocation failed, will retry: " + e.getMessage());
       warnOnce(access, status, Reasons.REVOCATION_FAILED, status.getMessage());

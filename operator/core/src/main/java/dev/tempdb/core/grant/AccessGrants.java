@@ -87,9 +87,14 @@ public final class AccessGrants {
       GrantOwner owner,
       List<CredentialSink> sinks) {
     RevocationResult result = engine.revoke(username, revokeSql);
+    withdraw(owner, sinks);
+    return result;
+  }
+
+  /** Deletes the published credentials from every sink; absent counts as withdrawn. */
+  public static void withdraw(GrantOwner owner, List<CredentialSink> sinks) {
     for (CredentialSink sink : sinks) {
       sink.withdraw(owner);
     }
-    return result;
   }
 }
