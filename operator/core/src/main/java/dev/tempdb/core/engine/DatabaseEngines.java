@@ -3,7 +3,9 @@ package dev.tempdb.core.engine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tempdb.api.v1alpha1.TlsMode;
+import dev.tempdb.core.engine.mysql.MysqlEngine;
 import dev.tempdb.core.engine.postgres.PostgresEngine;
+import dev.tempdb.core.naming.Passwords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 
 /** Opens a {@link DatabaseEngine} with its own small connection pool, every wait bounded. */
 public final class DatabaseEngines {
@@ -23,14 +24,47 @@ public final class DatabaseEngines {
   public static DatabaseEngine open(ServerEndpoint server, Clock clock) {
     return switch (server.engine()) {
       case POSTGRESQL -> openPostgres(server, clock);
-      case MYSQL, MARIADB ->
-          throw new EngineException(
-              "engine "
-                  + server.engine().name().toLowerCase(Locale.ROOT)
-                  + " is not supported by this version of the operator yet; use postgresql",
-              true,
-              null);
+      case MYSQL, MARIADB -> openMysql(server);
     };
+  }
+
+  private static DatabaseEngine openMysql(ServerEndpoint server) {
+    HikariConfig config = basePool(server);
+    config.setJdbcUrl(
+        "jdbc:mysql://" + server.host() + ":" + server.port() + "/" + server.database());
+    config.addDataSourceProperty("connectTimeout", server.connectTimeout().toMillis());
+    // Neither server cancels account statements on its own clock; the socket timeout bounds them.
+    config.addDataSourceProperty("socketTimeout", server.statementTimeout().toMillis());
+    long lockWait = Math.max(1, server.statementTimeout().toSeconds());
+    config.addDataSourceProperty(
+        "sessionVariables",
+        "lock_wait_timeout=" + lockWait + ",innodb_lock_wait_timeout=" + lockWait);
+    // Target SQL files hold several statements; the server's parser splits them.
+    config.addDataSourceProperty("allowMultiQueries", "true");
+    config.addDataSourceProperty("connectionAttributes", "program_name:tempdb-operator");
+    TlsMode mode = server.tlsMode() == null ? TlsMode.REQUIRE : server.tlsMode();
+    config.addDataSourceProperty(
+        "sslMode",
+        switch (mode) {
+          case DISABLE -> "DISABLED";
+          case REQUIRE -> "REQUIRED";
+          case VERIFY_CA -> "VERIFY_CA";
+          case VERIFY_FULL -> "VERIFY_IDENTITY";
+        });
+    if (mode == TlsMode.DISABLE) {
+      // caching_sha2_password over plain TCP needs the server's RSA key; with TLS it does not.
+      config.addDataSourceProperty("allowPublicKeyRetrieval", "true");
+    }
+    if (server.caPem() != null) {
+      String storePassword = Passwords.generate();
+      config.addDataSourceProperty(
+          "trustCertificateKeyStoreUrl",
+          TrustStores.fromPem(server, storePassword).toUri().toString());
+      config.addDataSourceProperty("trustCertificateKeyStoreType", "PKCS12");
+      config.addDataSourceProperty("trustCertificateKeyStorePassword", storePassword);
+    }
+    HikariDataSource pool = new HikariDataSource(config);
+    return new MysqlEngine(pool, pool);
   }
 
   private static DatabaseEngine openPostgres(ServerEndpoint server, Clock clock) {

@@ -37,6 +37,16 @@ public final class Usernames {
     return prefix + (who.isEmpty() ? "user" : who) + "_" + hash;
   }
 
+  /**
+   * True for a name {@link #forGrant} could have produced with this prefix. Where an engine cannot
+   * label a user (MariaDB), this shape and the reserved prefix are what mark it as ours.
+   */
+  public static boolean hasGeneratedShape(String prefix, String name) {
+    return name.startsWith(prefix)
+        && name.substring(prefix.length())
+            .matches("[a-z0-9_]*[a-z0-9]_[a-z2-7]{" + HASH_LENGTH + "}");
+  }
+
   /** The local part of an email (or the whole identity), lower case, in [a-z0-9_]. */
   static String sanitise(String requester) {
     String local = requester;

@@ -1,0 +1,52 @@
+package dev.tempdb.core.engine;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+
+/** MySQL Connector/J reads trust anchors from a key store, not from PEM: convert the CA bundle. */
+final class TrustStores {
+  private TrustStores() {}
+
+  static Path fromPem(ServerEndpoint server, String storePassword) {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      int i = 0;
+      for (Certificate cert :
+          CertificateFactory.getInstance("X.509")
+              .generateCertificates(
+                  new ByteArrayInputStream(server.caPem().getBytes(StandardCharsets.UTF_8)))) {
+        store.setCertificateEntry("ca-" + i++, cert);
+      }
+      if (i == 0) {
+        throw new IllegalArgumentException(
+            "the CA bundle of " + server.name() + " holds no certificate");
+      }
+      Path file =
+          Files.createTempFile(
+              "tempdb-ca-",
+              ".p12",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      file.toFile().deleteOnExit();
+      try (OutputStream out = Files.newOutputStream(file)) {
+        store.store(out, storePassword.toCharArray());
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the CA bundle of " + server.name(), e);
+    } catch (GeneralSecurityException e) {
+      throw new EngineException(
+          "the CA bundle of " + server.name() + " is not valid PEM: " + e.getMessage(), true, e);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.tempdb.core.engine.mysql;
+
+import static dev.tempdb.core.engine.mysql.MysqlSql.account;
+import static dev.tempdb.core.engine.mysql.MysqlSql.identifier;
+import static dev.tempdb.core.engine.mysql.MysqlSql.literal;
+
+import java.util.List;
+
+/**
+ * The account statements of MySQL 8 and MariaDB 10.4+, rendered as text. Pure, so the MySQL-only
+ * forms (which no server here can run) are covered by unit tests. Where the two differ:
+ *
+ * <ul>
+ *   <li>MySQL labels the account with {@code ATTRIBUTE} (visible in
+ *       INFORMATION_SCHEMA.USER_ATTRIBUTES); MariaDB has nothing comparable, so there the name
+ *       prefix and shape identify managed users.
+ *   <li>MariaDB takes a pre-computed mysql_native_password hash, so the plain password never
+ *       reaches the server. MySQL 8's default plugin (caching_sha2_password) salts on the server,
+ *       so MySQL gets the password in the statement; MySQL rewrites it out of its logs.
+ *   <li>Default roles: MySQL {@code SET DEFAULT ROLE ALL TO acct}; MariaDB allows one default role,
+ *       {@code SET DEFAULT ROLE r FOR acct}.
+ *   <li>Creation time: MySQL's {@code mysql.user.password_last_changed}; MariaDB keeps it in the
+ *       JSON of {@code mysql.global_priv}.
+ * </ul>
+ */
+final class MysqlDialect {
+  static final String MARKER = "tempdb-operator";
+
+  private final MysqlFlavor flavor;
+
+  MysqlDialect(MysqlFlavor flavor) {
+    this.flavor = flavor;
+  }
+
+  MysqlFlavor flavor() {
+    return flavor;
+  }
+
+  /**
+   * The user is created locked and without a usable password; {@link #activate} opens it once every
+   * grant is in place, so nobody can log in with half of the target's rights.
+   */
+  String createLocked(String user, String host, String owner) {
+    String sql = "CREATE USER " + account(user, host) + " ACCOUNT LOCK";
+    if (flavor == MysqlFlavor.MYSQL) {
+      sql += " ATTRIBUTE " + literal("{\"" + MARKER + "\": {\"owner\": \"" + owner + "\"}}");
+    }
+    return sql;
+  }
+
+  /**
+   * Sets the password and the connection limit and unlocks the account.
+   *
+   * @param hashOnly false when a password-validation plugin is active on MariaDB: with
+   *     strict_password_validation it refuses hashes, since it cannot check them
+   */
+  String activate(String user, String host, String password, int maxConnections, boolean hashOnly) {
+    return "ALTER USER "
+        + account(user, host)
+        + " "
+        + identifiedBy(password, hashOnly)
+        + " WITH MAX_USER_CONNECTIONS "
+        + Math.max(0, maxConnections)
+        + " ACCOUNT UNLOCK";
+  }
+
+  /** Locks the account and replaces its password with one nobody knows. */
+  String lock(String user, String host, String throwawayPassword, boolean hashOnly) {
+    return "ALTER USER "
+        + account(user, host)
+        + " "
+        + identifiedBy(throwawayPassword, hashOnly)
+        + " ACCOUNT LOCK";
+  }
+
+  String drop(String user, String host) {
+    return "DROP USER IF EXISTS " + account(user, host);
+  }
+
+  private String identifiedBy(String password, boolean hashOnly) {
+    if (flavor == MysqlFlavor.MARIADB && hashOnly) {
+      return "IDENTIFIED BY PASSWORD " + literal(NativePassword.hash(password));
+    }
+    return "IDENTIFIED BY " + literal(password);
+  }
+
+  /**
+   * Roles granted by target SQL are inactive until they are default roles. Returns null when there
+   * is nothing to do.
+   *
+   * @throws IllegalArgumentException when MariaDB would need more than one default role
+   */
+  String setDefaultRoles(String user, String host, List<String> grantedRoles) {
+    if (grantedRoles.isEmpty()) {
+      return null;
+    }
+    if (flavor == MysqlFlavor.MYSQL) {
+      return "SET DEFAULT ROLE ALL TO " + account(user, host);
+    }
+    if (grantedRoles.size() > 1) {
+      throw new IllegalArgumentException(
+          "the grant SQL gives "
+              + grantedRoles.size()
+              + " roles "
+              + grantedRoles
+              + ", but MariaDB activates only one default role at login; grant one role that"
+              + " holds the others");
+    }
+    return "SET DEFAULT ROLE " + identifier(grantedRoles.get(0)) + " FOR " + account(user, host);
+  }
+
+  /** Roles granted to one account; parameters: user, host. */
+  String grantedRolesQuery() {
+    return flavor == MysqlFlavor.MYSQL
+        ? "SELECT FROM_USER FROM mysql.role_edges WHERE TO_USER = ? AND TO_HOST = ?"
+        : "SELECT Role FROM mysql.roles_mapping WHERE User = ? AND Host = ?";
+  }
+
+  /** Host parts of every account with this user name; parameter: user. */
+  String hostsQuery() {
+    return "SELECT Host FROM mysql.user WHERE User = ? ORDER BY Host";
+  }
+
+  /**
+   * Managed users with the epoch second their password was set (≈ when the operator made them).
+   * Parameters: prefix length, prefix.
+   */
+  String managedUsersQuery() {
+    if (flavor == MysqlFlavor.MYSQL) {
+      return "SELECT User, UNIX_TIMESTAMP(password_last_changed) FROM mysql.user"
+          + " WHERE LEFT(User, ?) = ?"
+          + " AND JSON_EXTRACT(User_attributes, '$.metadata.\""
+          + MARKER
+          + "\"') IS NOT NULL ORDER BY User";
+    }
+    return "SELECT User, JSON_VALUE(Priv, '$.password_last_changed') FROM mysql.global_priv"
+        + " WHERE LEFT(User, ?) = ? AND Host <> '' ORDER BY User";
+  }
+
+  /** Stored objects whose DEFINER is the account (they break when it is dropped); param: 'u@h'. */
+  String definedObjectsQuery() {
+    return "SELECT CONCAT('procedure or function ', ROUTINE_SCHEMA, '.', ROUTINE_NAME)"
+        + " FROM information_schema.ROUTINES WHERE DEFINER = ?"
+        + " UNION ALL SELECT CONCAT('view ', TABLE_SCHEMA, '.', TABLE_NAME)"
+        + " FROM information_schema.VIEWS WHERE DEFINER = ?"
+        + " UNION ALL SELECT CONCAT('trigger ', TRIGGER_SCHEMA, '.', TRIGGER_NAME)"
+        + " FROM information_schema.TRIGGERS WHERE DEFINER = ?"
+        + " UNION ALL SELECT CONCAT('event ', EVENT_SCHEMA, '.', EVENT_NAME)"
+        + " FROM information_schema.EVENTS WHERE DEFINER = ?";
+  }
+
+  /** Sessions of a user other than ours; parameter: user. */
+  String sessionsQuery() {
+    return "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()";
+  }
+
+  String kill(long connectionId) {
+    return "KILL CONNECTION " + connectionId;
+  }
+
+  /** Active password-validation plugins (MariaDB), which make the server refuse hashes. */
+  String passwordValidationQuery() {
+    return "SELECT COUNT(*) FROM information_schema.PLUGINS"
+        + " WHERE PLUGIN_TYPE = 'PASSWORD VALIDATION' AND PLUGIN_STATUS = 'ACTIVE'";
+  }
+}

