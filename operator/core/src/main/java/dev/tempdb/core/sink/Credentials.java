@@ -35,9 +35,12 @@ public record Credentials(
     return out;
   }
 
-  /** e.g. {@code postgresql://user:pass@db.example:5432/app?sslmode=require}. */
+  /**
+   * e.g. {@code postgresql://user:pass@db.example:5432/app?sslmode=require} or {@code
+   * mysql://user:pass@db.example:3306/app?ssl-mode=REQUIRED} (MariaDB too: clients know mysql://).
+   */
   public String uri() {
-    return scheme()
+    return (engine == Engine.POSTGRESQL ? "postgresql" : "mysql")
         + "://"
         + encode(username)
         + ":"
@@ -48,14 +51,24 @@ public record Credentials(
         + port
         + "/"
         + encode(database)
-        + "?sslmode="
-        + sslMode();
+        + "?"
+        + (engine == Engine.POSTGRESQL ? "sslmode=" : "ssl-mode=")
+        + tlsParameter();
   }
 
-  /** e.g. {@code jdbc:postgresql://db.example:5432/app?user=...&password=...&sslmode=require}. */
+  /**
+   * e.g. {@code jdbc:postgresql://db.example:5432/app?user=...&password=...&sslmode=require}, in
+   * the URL syntax of each engine's own driver (pgJDBC, MySQL Connector/J, MariaDB Connector/J).
+   */
   public String jdbcUrl() {
+    String tls =
+        switch (engine) {
+          case POSTGRESQL -> "&sslmode=" + tlsParameter();
+          case MYSQL -> "&sslMode=" + tlsParameter();
+          case MARIADB -> "&sslMode=" + mariaDbConnectorSslMode();
+        };
     return "jdbc:"
-        + scheme()
+        + engine.name().toLowerCase(Locale.ROOT)
         + "://"
         + host
         + ":"
@@ -66,18 +79,35 @@ public record Credentials(
         + encode(username)
         + "&password="
         + encode(password)
-        + "&sslmode="
-        + sslMode();
+        + tls;
   }
 
-  private String scheme() {
-    return engine == Engine.POSTGRESQL ? "postgresql" : engine.name().toLowerCase(Locale.ROOT);
+  private TlsMode tls() {
+    return tlsMode == null ? TlsMode.REQUIRE : tlsMode;
   }
 
-  private String sslMode() {
-    return switch (tlsMode == null ? TlsMode.REQUIRE : tlsMode) {
+  /** libpq's sslmode, or the MySQL clients' ssl-mode. */
+  private String tlsParameter() {
+    if (engine == Engine.POSTGRESQL) {
+      return switch (tls()) {
+        case DISABLE -> "disable";
+        case REQUIRE -> "require";
+        case VERIFY_CA -> "verify-ca";
+        case VERIFY_FULL -> "verify-full";
+      };
+    }
+    return switch (tls()) {
+      case DISABLE -> "DISABLED";
+      case REQUIRE -> "REQUIRED";
+      case VERIFY_CA -> "VERIFY_CA";
+      case VERIFY_FULL -> "VERIFY_IDENTITY";
+    };
+  }
+
+  private String mariaDbConnectorSslMode() {
+    return switch (tls()) {
       case DISABLE -> "disable";
-      case REQUIRE -> "require";
+      case REQUIRE -> "trust";
       case VERIFY_CA -> "verify-ca";
       case VERIFY_FULL -> "verify-full";
     };

@@ -2,6 +2,7 @@ package dev.tempdb.core.naming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,5 +60,17 @@ class UsernamesTest {
   void aRequesterWithNoUsableCharactersStillGetsAName() {
     assertThat(Usernames.forGrant("tdb_", "%%%@x.example", UID, 63))
         .matches("tdb_user_[a-z2-7]{8}");
+  }
+
+  @Test
+  void generatedNamesHaveTheShapeTheSweepLooksFor() {
+    for (String requester : List.of("dana@x.example", "abcdefghijklmnopqrstuvwxyz@x", "%%%")) {
+      assertThat(
+              Usernames.hasGeneratedShape("tdb_", Usernames.forGrant("tdb_", requester, UID, 32)))
+          .isTrue();
+    }
+    assertThat(Usernames.hasGeneratedShape("tdb_", "tdb_dba_by_hand")).isFalse();
+    assertThat(Usernames.hasGeneratedShape("tdb_", "app_dana_abcdefgh")).isFalse();
+    assertThat(Usernames.hasGeneratedShape("tdb_", "tdb_dana_ABCDEFGH")).isFalse();
   }
 }

@@ -39,6 +39,43 @@ class CredentialsTest {
   }
 
   @Test
+  void mysqlAndMariaDbGetTheirOwnDriversUrlSyntax() {
+    Credentials mysql =
+        new Credentials(
+            Engine.MYSQL,
+            "db.example",
+            3306,
+            "app",
+            "tdb_dana_abcdefgh",
+            "S3cret-S3cret_S3cret",
+            Instant.parse("2026-11-21T13:00:00Z"),
+            TlsMode.VERIFY_FULL);
+    assertThat(mysql.uri())
+        .isEqualTo(
+            "mysql://tdb_dana_abcdefgh:S3cret-S3cret_S3cret@db.example:3306/app"
+                + "?ssl-mode=VERIFY_IDENTITY");
+    assertThat(mysql.jdbcUrl())
+        .isEqualTo(
+            "jdbc:mysql://db.example:3306/app?user=tdb_dana_abcdefgh"
+                + "&password=S3cret-S3cret_S3cret&sslMode=VERIFY_IDENTITY");
+
+    Credentials maria =
+        new Credentials(
+            Engine.MARIADB,
+            "db.example",
+            3306,
+            "app",
+            "tdb_dana_abcdefgh",
+            "pw",
+            Instant.parse("2026-11-21T13:00:00Z"),
+            TlsMode.REQUIRE);
+    assertThat(maria.uri()).startsWith("mysql://").endsWith("?ssl-mode=REQUIRED");
+    assertThat(maria.jdbcUrl())
+        .isEqualTo(
+            "jdbc:mariadb://db.example:3306/app?user=tdb_dana_abcdefgh&password=pw&sslMode=trust");
+  }
+
+  @Test
   void toStringNeverShowsThePassword() {
     assertThat(creds.toString()).doesNotContain("S3cret").contains("tdb_dana_abcdefgh");
   }

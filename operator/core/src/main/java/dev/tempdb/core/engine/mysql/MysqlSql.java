@@ -12,7 +12,7 @@ final class MysqlSql {
   static String literal(String value) {
     for (int i = 0; i < value.length(); i++) {
       char ch = value.charAt(i);
-      if (ch == '\'' || ch == '\\' || ch == '"' || ch == '\0' || ch < 0x20) {
+      if (ch == '\'' || ch == '\\' || ch == '\0' || ch < 0x20) {
         throw new IllegalArgumentException(
             "refusing to quote a value containing quote, backslash or control characters");
       }
