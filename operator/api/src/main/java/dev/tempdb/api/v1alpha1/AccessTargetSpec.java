@@ -54,6 +54,13 @@ public class AccessTargetSpec {
   @JsonPropertyDescription("Concurrent connections each temporary user may open; -1 is unlimited.")
   private Integer connectionLimit = 5;
 
+  @Default("\"%\"")
+  @Pattern("^[A-Za-z0-9._%:/-]{1,255}$")
+  @JsonPropertyDescription(
+      "MySQL/MariaDB: host part of each created account ('name'@'hostPattern'), limiting where"
+          + " users may connect from, e.g. 10.0.% or %.internal.example. Ignored by PostgreSQL.")
+  private String hostPattern = "%";
+
   @Size(min = 1, max = 2)
   @JsonPropertyDescription(
       "Where credentials are published unless a request says otherwise. Defaults to"
@@ -114,6 +121,14 @@ public class AccessTargetSpec {
 
   public void setConnectionLimit(Integer connectionLimit) {
     this.connectionLimit = connectionLimit;
+  }
+
+  public String getHostPattern() {
+    return hostPattern;
+  }
+
+  public void setHostPattern(String hostPattern) {
+    this.hostPattern = hostPattern;
   }
 
   public List<DeliveryMethod> getDelivery() {

@@ -206,7 +206,8 @@ public final class AccessLifecycle {
             lease.expiresAt(),
             target.target().getSpec().getConnectionLimit(),
             target.grantSql(),
-            owner(access).key() + " requester=" + access.getSpec().getRequester());
+            owner(access).key() + " requester=" + access.getSpec().getRequester(),
+            target.target().getSpec().getHostPattern());
     Map<DeliveryMethod, String> published;
     try {
       published =

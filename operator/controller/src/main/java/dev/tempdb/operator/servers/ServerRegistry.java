@@ -130,7 +130,7 @@ public final class ServerRegistry implements AutoCloseable {
       return DatabaseEngines.open(endpoint, clock);
     } catch (EngineException e) {
       if (e.isPermanent()) {
-        throw new ServerConfigException(Reasons.ENGINE_NOT_SUPPORTED, e.getMessage());
+        throw new ServerConfigException(Reasons.INVALID_CA, e.getMessage());
       }
       throw e;
     }

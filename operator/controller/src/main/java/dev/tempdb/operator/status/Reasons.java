@@ -33,7 +33,7 @@ public final class Reasons {
   public static final String CONNECTION_FAILED = "ConnectionFailed";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String CA_NOT_FOUND = "CaNotFound";
-  public static final String ENGINE_NOT_SUPPORTED = "EngineNotSupported";
+  public static final String INVALID_CA = "InvalidCa";
   public static final String SERVER_NOT_FOUND = "ServerNotFound";
   public static final String SERVER_NOT_READY = "ServerNotReady";
   public static final String SQL_NOT_FOUND = "SqlNotFound";

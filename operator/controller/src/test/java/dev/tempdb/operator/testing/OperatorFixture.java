@@ -5,7 +5,6 @@ import dev.tempdb.api.v1alpha1.AccessTargetSpec;
 import dev.tempdb.api.v1alpha1.AdminCredentials;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DatabaseServerSpec;
-import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.SqlSource;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
@@ -31,7 +30,8 @@ import org.awaitility.Awaitility;
 
 /**
  * The whole operator as it runs in production (real JOSDK, real reconcilers) against the mock API
- * server and a real PostgreSQL, with one DatabaseServer {@code pg} in the control namespace.
+ * server and real databases: the DatabaseServer {@code pg} (PostgreSQL) always, and one per {@link
+ * TestDatabase} a test asks for with {@link #server}.
  */
 public final class OperatorFixture implements AutoCloseable {
   public static final String CONTROL_NS = "tempdb-system";
@@ -55,7 +55,7 @@ public final class OperatorFixture implements AutoCloseable {
             Duration.ofHours(1), // tests call the sweep themselves
             Duration.ZERO,
             Duration.ofSeconds(2));
-    ensureServer();
+    server(new PostgresTestDatabase());
     start();
   }
 
@@ -85,39 +85,51 @@ public final class OperatorFixture implements AutoCloseable {
     app.close();
   }
 
-  private void ensureServer() {
+  /**
+   * Creates (or replaces) the DatabaseServer named {@link TestDatabase#key()} and its admin Secret,
+   * publishing host db.example.internal.
+   */
+  public TestDatabase server(TestDatabase db) {
     Secret admin =
         new SecretBuilder()
             .withNewMetadata()
-            .withName("pg-admin")
+            .withName(db.key() + "-admin")
             .withNamespace(CONTROL_NS)
             .endMetadata()
-            .addToData("username", b64(PostgresFixture.ADMIN_USER))
-            .addToData("password", b64(PostgresFixture.ADMIN_PASSWORD))
+            .addToData("username", b64(db.adminUser()))
+            .addToData("password", b64(db.adminPassword()))
             .build();
     client.resource(admin).createOr(r -> r.update());
     DatabaseServerSpec spec = new DatabaseServerSpec();
-    spec.setEngine(Engine.POSTGRESQL);
+    spec.setEngine(db.engine());
     spec.setHost("127.0.0.1");
-    spec.setPort(postgres.port());
-    spec.setDatabase("postgres");
+    spec.setPort(db.port());
+    spec.setDatabase(db.database());
     AdminCredentials creds = new AdminCredentials();
-    creds.setSecretName("pg-admin");
+    creds.setSecretName(db.key() + "-admin");
     spec.setAdminCredentials(creds);
     Tls tls = new Tls();
     tls.setMode(TlsMode.DISABLE);
     spec.setTls(tls);
     spec.setPublishedHost("db.example.internal");
     DatabaseServer server = new DatabaseServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(SERVER).withNamespace(CONTROL_NS).build());
+    server.setMetadata(
+        new ObjectMetaBuilder().withName(db.key()).withNamespace(CONTROL_NS).build());
     server.setSpec(spec);
     client.resource(server).createOr(r -> r.update());
+    return db;
   }
 
   /** Creates (or replaces) an AccessTarget on the {@code pg} server and waits until it is Ready. */
   public AccessTarget target(String name, String grantSql, String revokeSql, String maxTtl) {
+    return target(SERVER, name, grantSql, revokeSql, maxTtl);
+  }
+
+  /** Creates (or replaces) an AccessTarget on a server and waits until it is Ready. */
+  public AccessTarget target(
+      String server, String name, String grantSql, String revokeSql, String maxTtl) {
     AccessTargetSpec spec = new AccessTargetSpec();
-    spec.setServer(SERVER);
+    spec.setServer(server);
     spec.setGrant(SqlSource.inline(grantSql));
     if (revokeSql != null) {
       spec.setRevoke(SqlSource.inline(revokeSql));

@@ -43,7 +43,9 @@ final class MysqlDialect {
   String createLocked(String user, String host, String owner) {
     String sql = "CREATE USER " + account(user, host) + " ACCOUNT LOCK";
     if (flavor == MysqlFlavor.MYSQL) {
-      sql += " ATTRIBUTE " + literal("{\"" + MARKER + "\": {\"owner\": \"" + owner + "\"}}");
+      // The owner is printable ASCII without quotes or backslashes, so the JSON needs no escapes.
+      String safeOwner = owner.replaceAll("[^A-Za-z0-9._@/=+ -]", "_");
+      sql += " ATTRIBUTE " + literal("{\"" + MARKER + "\": {\"owner\": \"" + safeOwner + "\"}}");
     }
     return sql;
   }

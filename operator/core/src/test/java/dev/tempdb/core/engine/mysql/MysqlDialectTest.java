@@ -33,6 +33,12 @@ class MysqlDialectTest {
   }
 
   @Test
+  void anOwnerWithQuotesCannotBreakTheAttributeJson() {
+    assertThat(mysql.createLocked("u", "%", "ns/req requester=o'bri\"en\\@x"))
+        .endsWith("{\"owner\": \"ns/req requester=o_bri_en_@x\"}}'");
+  }
+
+  @Test
   void mariaDbGetsAHashAndMysqlThePasswordItSaltsItself() {
     String hash = NativePassword.hash("Secret-1");
     assertThat(maria.activate("u", "%", "Secret-1", 5, true))

@@ -1,0 +1,359 @@
+package dev.tempdb.operator;
+
+import static dev.tempdb.operator.testing.OperatorFixture.REQUESTS_NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tempdb.api.v1alpha1.AccessTarget;
+import dev.tempdb.api.v1alpha1.Engine;
+import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.core.engine.DatabaseEngine;
+import dev.tempdb.core.engine.DatabaseEngines;
+import dev.tempdb.core.engine.UserGrant;
+import dev.tempdb.core.naming.Passwords;
+import dev.tempdb.operator.testing.LogCapture;
+import dev.tempdb.operator.testing.OperatorFixture;
+import dev.tempdb.operator.testing.TestDatabase;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The life of a request end to end, written once and run against every engine: TemporaryDbAccess
+ * resources on the mock API server become real database users, proven by logging in with the
+ * published password. Kubernetes-side behaviour that does not depend on the engine is in
+ * TemporaryDbAccessIT.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(
+    value = Engine.class,
+    names = {"POSTGRESQL", "MARIADB"})
+class AccessScenariosIT {
+  static OperatorFixture op;
+  static LogCapture logs;
+  static final Set<Engine> PREPARED = EnumSet.noneOf(Engine.class);
+
+  @Parameter Engine engine;
+  TestDatabase db;
+
+  @BeforeAll
+  static void start() {
+    logs = new LogCapture();
+    op = new OperatorFixture();
+  }
+
+  @AfterAll
+  static void stop() {
+    op.close();
+  }
+
+  @BeforeEach
+  void prepareServer() {
+    db = TestDatabase.of(engine);
+    if (PREPARED.add(engine)) {
+      op.server(db);
+      db.recreateSchema("shop", "orders (id int PRIMARY KEY, item varchar(20))");
+      db.admin("INSERT INTO shop.orders VALUES (1, 'book')");
+      op.target(db.key(), readonly(), db.readonlySql("shop"), null, "8h");
+    }
+  }
+
+  /** Resource names of this engine's run, kept apart from the other engine's. */
+  private String named(String name) {
+    return name + "-" + db.key();
+  }
+
+  private String readonly() {
+    return named("readonly");
+  }
+
+  @Test
+  void grantPublishesCredentialsThatLogInWithExactlyTheTargetRights() throws SQLException {
+    String name = named("grant");
+    op.request(name, readonly(), "dana.lee@acme-corp.example", "1h");
+
+    TemporaryDbAccess tda = op.awaitPhase(name, Phase.Active);
+
+    var status = tda.getStatus();
+    assertThat(status.getUsername()).matches("tdb_dana_lee_[a-z2-7]{8}");
+    assertThat(status.getServer()).isEqualTo(db.key());
+    assertThat(status.getObservedGeneration()).isEqualTo(tda.getMetadata().getGeneration());
+    assertThat(
+            Duration.between(
+                Instant.parse(status.getGrantedAt()), Instant.parse(status.getExpiresAt())))
+        .isEqualTo(Duration.ofHours(1));
+    assertThat(status.getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .containsExactly(
+            "Ready=True/Granted",
+            "UserProvisioned=True/UserCreated",
+            "CredentialsPublished=True/Published");
+
+    Secret secret = op.secret(status.getCredentials().getKubernetesSecret());
+    assertThat(secret.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(tda.getMetadata().getUid()));
+    Map<String, String> creds = OperatorFixture.decode(secret);
+    assertThat(creds)
+        .containsEntry("engine", engine.name().toLowerCase(java.util.Locale.ROOT))
+        .containsEntry("username", status.getUsername())
+        .containsEntry("host", "db.example.internal")
+        .containsEntry("port", Integer.toString(db.port()))
+        .containsEntry("database", db.database())
+        .containsEntry("expiresAt", status.getExpiresAt())
+        .containsKeys("password", "uri", "jdbcUrl");
+    String password = creds.get("password");
+
+    try (Connection c = db.login(status.getUsername(), password);
+        Statement s = c.createStatement()) {
+      ResultSet rs = s.executeQuery("SELECT item FROM shop.orders");
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("book");
+      assertThatThrownBy(() -> s.execute("INSERT INTO shop.orders VALUES (2, 'pen')"))
+          .hasMessageContaining(db.permissionDenied());
+    }
+    assertThatThrownBy(() -> db.login(status.getUsername(), Passwords.generate()))
+        .isInstanceOf(SQLException.class);
+
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                op.client()
+                    .resources(AccessTarget.class)
+                    .inNamespace(OperatorFixture.CONTROL_NS)
+                    .withName(readonly())
+                    .get()
+                    .getStatus()
+                    .getActiveGrants(),
+            n -> n != null && n >= 1);
+    assertThat(Serialization.asJson(op.get(name).getStatus())).doesNotContain(password);
+    assertThat(awaitEvent(name, "Granted"))
+        .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(password));
+  }
+
+  @Test
+  void expiryRemovesTheUserAndTheSecretAndKeepsAnAuditRecord() throws SQLException {
+    String name = named("expiry");
+    op.request(name, readonly(), "erin@acme-corp.example", "6s");
+    TemporaryDbAccess active = op.awaitPhase(name, Phase.Active);
+    String user = active.getStatus().getUsername();
+    String secretName = active.getStatus().getCredentials().getKubernetesSecret();
+    String password = op.publishedPassword(active);
+    Connection session = db.login(user, password);
+
+    TemporaryDbAccess expired = op.awaitPhase(name, Phase.Expired);
+
+    assertThat(Instant.parse(expired.getStatus().getRevokedAt()))
+        .isAfterOrEqualTo(Instant.parse(active.getStatus().getExpiresAt()))
+        .isBefore(Instant.parse(active.getStatus().getExpiresAt()).plusSeconds(15));
+    assertThat(expired.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .contains("Ready=False/Expired", "UserRemoved=True/Dropped");
+    assertThat(db.userExists(user)).isFalse();
+    assertThat(op.secret(secretName)).isNull();
+    assertThat(session.isValid(2)).as("the open session was ended at expiry").isFalse();
+    session.close();
+    assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
+    awaitEvent(name, "Expired");
+    assertThat(eventsFor(name)).extracting(Event::getReason).contains("Granted", "Expired");
+
+    // The audit record goes away after the configured retention.
+    op.awaitGone(name);
+  }
+
+  @Test
+  void deletingMidLeaseCutsOffAnOpenSessionAndRemovesEverything() throws SQLException {
+    String name = named("delete");
+    op.request(name, readonly(), "frank@acme-corp.example", "1h");
+    TemporaryDbAccess active = op.awaitPhase(name, Phase.Active);
+    String user = active.getStatus().getUsername();
+    String secretName = active.getStatus().getCredentials().getKubernetesSecret();
+    String password = op.publishedPassword(active);
+    Connection session = db.login(user, password);
+    session.createStatement().execute("SELECT count(*) FROM shop.orders");
+
+    op.client().resource(active).delete();
+    op.awaitGone(name);
+
+    assertThatThrownBy(() -> session.createStatement().execute("SELECT 1"))
+        .isInstanceOf(SQLException.class);
+    session.close();
+    assertThat(db.userExists(user)).isFalse();
+    assertThat(op.secret(secretName)).isNull();
+    assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
+    assertThat(logs.lines()).isNotEmpty().noneMatch(line -> line.contains(password));
+  }
+
+  @Test
+  void raisingTtlExtendsTheSameCredentialsAndLoweringItEndsAccess() throws SQLException {
+    String name = named("extend");
+    op.request(name, readonly(), "iris@acme-corp.example", "1h");
+    TemporaryDbAccess active = op.awaitPhase(name, Phase.Active);
+    String user = active.getStatus().getUsername();
+    String secretName = active.getStatus().getCredentials().getKubernetesSecret();
+    String password = op.publishedPassword(active);
+    Instant granted = Instant.parse(active.getStatus().getGrantedAt());
+
+    active.getSpec().setTtl("2h");
+    op.client().resource(active).update();
+    TemporaryDbAccess extended =
+        op.awaitRequest(
+            name,
+            t -> granted.plus(Duration.ofHours(2)).toString().equals(t.getStatus().getExpiresAt()));
+
+    assertThat(extended.getStatus().getPhase()).isEqualTo(Phase.Active);
+    assertThat(extended.getStatus().getGrantedAt()).isEqualTo(active.getStatus().getGrantedAt());
+    Map<String, String> creds = OperatorFixture.decode(op.secret(secretName));
+    assertThat(creds).containsEntry("password", password);
+    assertThat(creds).containsEntry("expiresAt", extended.getStatus().getExpiresAt());
+    if (engine == Engine.POSTGRESQL) {
+      // PostgreSQL enforces the expiry itself (VALID UNTIL), so it moves too.
+      Instant inDatabase = db.databaseExpiry(user).orElseThrow();
+      assertThat(Duration.between(inDatabase, Instant.parse(extended.getStatus().getExpiresAt())))
+          .as("PostgreSQL keeps microseconds")
+          .isLessThan(Duration.ofMillis(1))
+          .isGreaterThan(Duration.ofMillis(-1));
+    }
+    try (Connection c = db.login(user, password)) {
+      assertThat(c.isValid(2)).isTrue();
+    }
+    awaitEvent(name, "Extended");
+
+    extended.getSpec().setTtl("1s");
+    op.client().resource(extended).update();
+    op.awaitPhase(name, Phase.Expired);
+    assertThat(db.userExists(user)).isFalse();
+  }
+
+  @Test
+  void failingGrantSqlFailsTheRequestAndLeavesNoUser() {
+    String target = named("broken");
+    op.target(db.key(), target, "GRANT SELECT ON shop.no_such_table TO {username};", null, "8h");
+    String name = named("broken");
+    op.request(name, target, "kate@acme-corp.example", "1h");
+
+    TemporaryDbAccess failed = op.awaitPhase(name, Phase.Failed);
+
+    assertThat(failed.getStatus().getMessage())
+        .contains("grant SQL failed")
+        .contains("no_such_table");
+    assertThat(db.usersStartingWith("tdb_kate_")).isEmpty();
+    assertThat(failed.getStatus().getCredentials()).isNull();
+    assertThat(op.secret(name + "-credentials")).isNull();
+  }
+
+  @Test
+  void aUserThatCannotBeDroppedStaysLockedVisiblyUntilTheDbaFixesIt() throws Exception {
+    String target = named("pinnable");
+    op.target(db.key(), target, db.pinnableGrantSql(), null, "8h");
+    String name = named("stuck");
+    TemporaryDbAccess tda = op.request(name, target, "pete@acme-corp.example", "1h");
+    TemporaryDbAccess active = op.awaitPhase(name, Phase.Active);
+    String user = active.getStatus().getUsername();
+    String secretName = active.getStatus().getCredentials().getKubernetesSecret();
+    String password = op.publishedPassword(active);
+    Runnable unpin = db.pin(user, password);
+
+    op.client().resource(tda).delete();
+    TemporaryDbAccess stuck = op.awaitPhase(name, Phase.Revoking);
+
+    assertThat(stuck.getMetadata().getDeletionTimestamp()).isNotNull();
+    assertThat(stuck.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .contains("Ready=False/DropFailed", "UserRemoved=False/DropFailed");
+    assertThat(stuck.getStatus().getMessage()).contains("locked").contains("could not be dropped");
+    assertThat(op.secret(secretName)).isNull();
+    assertThat(db.userExists(user)).isTrue();
+    assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
+    awaitEvent(name, "DropFailed");
+    // Retried every recheck interval (2 s here), but warned about once.
+    Thread.sleep(5000);
+    assertThat(eventsFor(name)).filteredOn(e -> "DropFailed".equals(e.getReason())).hasSize(1);
+
+    // The DBA hands over what pinned the user; the next retry finishes.
+    unpin.run();
+    op.awaitGone(name);
+    assertThat(db.userExists(user)).isFalse();
+  }
+
+  @Test
+  void theSweepDropsManagedUsersWithoutARequestAndNothingElse() throws SQLException {
+    String name = named("sweep-live");
+    op.request(name, readonly(), "liam@acme-corp.example", "1h");
+    String live = op.awaitPhase(name, Phase.Active).getStatus().getUsername();
+    try (DatabaseEngine engine = DatabaseEngines.open(db.endpoint("sweep"), Clock.systemUTC())) {
+      engine.provision(
+          new UserGrant(
+              "tdb_orphan_abcdefgh",
+              Passwords.generate(),
+              Instant.now().plusSeconds(3600),
+              1,
+              "",
+              "team-a/deleted-long-ago"));
+    }
+    db.createUnmanagedUser("tdb_handmade_by_dba");
+    db.createUnmanagedUser("unrelated_user");
+
+    Map<String, List<String>> removed = op.app().sweeper().sweepOnce();
+
+    // Other servers on the same database (from other tests) may report it instead: either is fine.
+    assertThat(removed.values().stream().flatMap(List::stream))
+        .containsExactly("tdb_orphan_abcdefgh");
+    assertThat(db.userExists("tdb_orphan_abcdefgh")).isFalse();
+    assertThat(db.userExists(live)).isTrue();
+    assertThat(db.userExists("tdb_handmade_by_dba")).isTrue();
+    assertThat(db.userExists("unrelated_user")).isTrue();
+  }
+
+  @Test
+  void aLongEmailLocalPartStillGetsAWorkingRecognisableUser() throws SQLException {
+    String name = named("long-local");
+    op.request(name, readonly(), "abcdefghijklmnopqrst@acme-corp.example", "1h");
+
+    TemporaryDbAccess active = op.awaitPhase(name, Phase.Active);
+
+    String user = active.getStatus().getUsername();
+    assertThat(user)
+        .startsWith("tdb_abcdefghijklmnopqrs")
+        .hasSizeLessThanOrEqualTo(engine == Engine.POSTGRESQL ? 63 : 32);
+    try (Connection c = db.login(user, op.publishedPassword(active))) {
+      assertThat(c.createStatement().executeQuery("SELECT * FROM shop.orders").next()).isTrue();
+    }
+  }
+
+  /** Events are written in the background: wait for one, then return all of the resource's. */
+  static List<Event> awaitEvent(String name, String reason) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> eventsFor(name),
+            events -> events.stream().anyMatch(e -> reason.equals(e.getReason())));
+  }
+
+  static List<Event> eventsFor(String name) {
+    return op.client().v1().events().inNamespace(REQUESTS_NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+}
