@@ -24,11 +24,11 @@ public final class DatabaseEngines {
   public static DatabaseEngine open(ServerEndpoint server, Clock clock) {
     return switch (server.engine()) {
       case POSTGRESQL -> openPostgres(server, clock);
-      case MYSQL, MARIADB -> openMysql(server);
+      case MYSQL, MARIADB -> openMysql(server, clock);
     };
   }
 
-  private static DatabaseEngine openMysql(ServerEndpoint server) {
+  private static DatabaseEngine openMysql(ServerEndpoint server, Clock clock) {
     HikariConfig config = basePool(server);
     config.setJdbcUrl(
         "jdbc:mysql://" + server.host() + ":" + server.port() + "/" + server.database());
@@ -64,7 +64,7 @@ public final class DatabaseEngines {
       config.addDataSourceProperty("trustCertificateKeyStorePassword", storePassword);
     }
     HikariDataSource pool = new HikariDataSource(config);
-    return new MysqlEngine(pool, pool);
+    return new MysqlEngine(pool, pool, clock);
   }
 
   private static DatabaseEngine openPostgres(ServerEndpoint server, Clock clock) {

@@ -16,9 +16,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +35,12 @@ import org.slf4j.LoggerFactory;
  * user again; a crash on the way leaves a locked user that the next attempt (or the orphan sweep)
  * drops.
  *
- * <p>Neither server can expire an account at a given second, so expiry is the operator's job here
- * (see docs/security.md). Revocation closes the door first: lock the account and replace its
- * password (one statement), kill its sessions, run the revoke SQL, drop it, kill again (a dropped
- * user's sessions live on in MySQL and MariaDB).
+ * <p>Neither server can expire an account by itself (no VALID UNTIL), so when the event scheduler
+ * runs, each user gets a one-shot event that locks it and ends its sessions at the expiry: access
+ * ends on time even when the operator is down. Without the scheduler (or the EVENT privilege),
+ * expiry is the operator's job alone; that is logged once. Revocation closes the door first: lock
+ * the account and replace its password (one statement), kill its sessions, run the revoke SQL, drop
+ * it, kill again (a dropped user's sessions live on in MySQL and MariaDB).
  */
 public final class MysqlEngine implements DatabaseEngine {
   private static final Logger LOG = LoggerFactory.getLogger(MysqlEngine.class);
@@ -43,17 +48,33 @@ public final class MysqlEngine implements DatabaseEngine {
 
   private final DataSource dataSource;
   private final AutoCloseable closeable;
+  private final Clock clock;
+  private final AtomicBoolean eventFailureLogged = new AtomicBoolean();
   private volatile Server server;
 
-  /** What the engine learnt about the server on first contact. */
-  private record Server(String version, MysqlDialect dialect, boolean hashOnly) {}
+  /**
+   * What the engine learnt about the server on first contact.
+   *
+   * @param events whether expiry events are created (the event scheduler runs)
+   */
+  private record Server(String version, MysqlDialect dialect, boolean hashOnly, boolean events) {}
 
   /**
    * @param closeable closed with the engine (the pool), may be null
    */
-  public MysqlEngine(DataSource dataSource, AutoCloseable closeable) {
+  public MysqlEngine(DataSource dataSource, AutoCloseable closeable, Clock clock) {
     this.dataSource = dataSource;
     this.closeable = closeable;
+    this.clock = clock;
+  }
+
+  /** Whether this server ends access at the expiry by itself (an event per user). */
+  public boolean enforcesExpiry() {
+    try (Connection c = dataSource.getConnection()) {
+      return server(c).events() && !eventFailureLogged.get();
+    } catch (SQLException e) {
+      throw failure("could not read the server settings", e);
+    }
   }
 
   @Override
@@ -101,6 +122,8 @@ public final class MysqlEngine implements DatabaseEngine {
         if (defaultRoles != null) {
           execute(c, defaultRoles);
         }
+        // Before the unlock: there is never an open account without its expiry.
+        scheduleExpiry(c, s, user, host, grant.expiresAt());
         executeSecret(
             c,
             dialect.activate(user, host, grant.password(), grant.connectionLimit(), s.hashOnly()),
@@ -114,16 +137,19 @@ public final class MysqlEngine implements DatabaseEngine {
     }
   }
 
-  /**
-   * Neither server keeps an expiry time for an account; the operator enforces it. Still reports
-   * whether the user exists, which is what callers act on.
-   */
+  /** Moves the user's expiry event, where there is one. */
   @Override
   public boolean changeExpiry(String username, Instant expiresAt) {
     try (Connection c = dataSource.getConnection()) {
-      return !hosts(c, server(c).dialect(), username).isEmpty();
+      Server s = server(c);
+      List<String> hosts = hosts(c, s.dialect(), username);
+      if (hosts.isEmpty()) {
+        return false;
+      }
+      scheduleExpiry(c, s, username, hosts.get(0), expiresAt);
+      return true;
     } catch (SQLException e) {
-      throw failure("could not look up user " + username, e);
+      throw failure("could not change the expiry of user " + username, e);
     }
   }
 
@@ -176,6 +202,9 @@ public final class MysqlEngine implements DatabaseEngine {
         LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
       }
       terminated += killSessions(c, dialect, username);
+      if (s.events()) {
+        dropExpiryEventQuietly(c, dialect, username);
+      }
       return dropFailure == null
           ? new RevocationResult(Outcome.DROPPED, terminated, null)
           : new RevocationResult(Outcome.LEFT_DISABLED, terminated, dropFailure);
@@ -241,9 +270,47 @@ public final class MysqlEngine implements DatabaseEngine {
         validationPlugin = rs.next() && rs.getInt(1) > 0;
       }
     }
-    known = new Server(version, dialect, !validationPlugin);
+    boolean events;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(dialect.eventSchedulerQuery())) {
+      events = rs.next() && "ON".equalsIgnoreCase(rs.getString(1));
+    }
+    if (!events) {
+      LOG.warn(
+          "The event scheduler is off on this {} server: expiry is enforced by the operator only"
+              + " (set event_scheduler=ON to have the server enforce it)",
+          dialect.flavor());
+    }
+    known = new Server(version, dialect, !validationPlugin, events);
     server = known;
     return known;
+  }
+
+  /**
+   * Replaces the user's expiry event. Without the privilege to create events the server cannot
+   * enforce expiry; the grant goes on, enforced by the operator, and that is logged once.
+   */
+  private void scheduleExpiry(Connection c, Server s, String user, String host, Instant expiresAt)
+      throws SQLException {
+    if (!s.events()) {
+      return;
+    }
+    long seconds = (Duration.between(clock.instant(), expiresAt).toMillis() + 999) / 1000;
+    try {
+      execute(c, s.dialect().dropExpiryEvent(user));
+      execute(c, s.dialect().createExpiryEvent(user, host, seconds));
+    } catch (SQLException e) {
+      if (MysqlErrors.isTransient(e)) {
+        throw e;
+      }
+      if (eventFailureLogged.compareAndSet(false, true)) {
+        LOG.warn(
+            "Could not create the expiry event for {}: {}. Expiry on this server is enforced by"
+                + " the operator only; grant the admin EVENT on its database to change that.",
+            user,
+            e.getMessage());
+      }
+    }
   }
 
   private static List<String> hosts(Connection c, MysqlDialect dialect, String user)
@@ -322,6 +389,19 @@ public final class MysqlEngine implements DatabaseEngine {
       }
     }
     return killed;
+  }
+
+  /** The account is locked or gone, so a leftover event could only lock it again. */
+  private static void dropExpiryEventQuietly(Connection c, MysqlDialect dialect, String user)
+      throws SQLException {
+    try {
+      execute(c, dialect.dropExpiryEvent(user));
+    } catch (SQLException e) {
+      if (MysqlErrors.isTransient(e)) {
+        throw e;
+      }
+      LOG.debug("Could not drop the expiry event of {}: {}", user, e.getMessage());
+    }
   }
 
   private static void dropQuietly(Connection c, MysqlDialect dialect, String user, String host) {

@@ -272,6 +272,59 @@ class MariaDbEngineIT {
     assertThat(hostsOf(user)).isEmpty();
   }
 
+  private static int expiryEvents(String user) throws SQLException {
+    try (Connection c = db.login(MariaDbFixture.ADMIN_USER, MariaDbFixture.ADMIN_PASSWORD);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_NAME = ?")) {
+      ps.setString(1, "tempdb_expire_" + user);
+      ResultSet rs = ps.executeQuery();
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
+  void theServerItselfEndsAccessAtTheExpiryWithoutTheOperator() throws Exception {
+    assertThat(((MysqlEngine) engine).enforcesExpiry()).isTrue();
+    String user = newUser();
+    String password = Passwords.generate();
+    engine.provision(
+        new UserGrant(user, password, Instant.now().plusSeconds(2), 5, READONLY, "ns/e", "%"));
+    Connection open = db.login(user, password);
+    assertThat(expiryEvents(user)).isOne();
+
+    // Nobody calls revoke: the operator is "down".
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+    while (open.isValid(1) && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+
+    assertThat(open.isValid(1)).as("the session was ended at the expiry").isFalse();
+    assertThatThrownBy(() -> db.login(user, password)).hasMessageContaining("locked");
+    assertThat(expiryEvents(user)).as("one-shot event removed itself").isZero();
+    assertThat(engine.revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
+  }
+
+  @Test
+  void changingTheExpiryMovesTheServersDeadlineAndRevocationRemovesIt() throws Exception {
+    String user = newUser();
+    String password = Passwords.generate();
+    engine.provision(
+        new UserGrant(user, password, Instant.now().plusSeconds(2), 5, READONLY, "ns/e", "%"));
+
+    assertThat(engine.changeExpiry(user, Instant.now().plusSeconds(3600))).isTrue();
+    Thread.sleep(3500);
+
+    try (Connection c = db.login(user, password)) {
+      assertThat(c.isValid(1)).isTrue();
+    }
+    assertThat(expiryEvents(user)).isOne();
+    assertThat(engine.revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
+    assertThat(expiryEvents(user)).isZero();
+    assertThat(engine.changeExpiry(user, Instant.now().plusSeconds(60))).isFalse();
+  }
+
   @Test
   void listsOnlyUsersWithTheGeneratedShapeAndTheirCreationTime() throws SQLException {
     String managed = newUser();

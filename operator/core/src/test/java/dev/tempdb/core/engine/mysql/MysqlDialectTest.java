@@ -79,6 +79,24 @@ class MysqlDialectTest {
   }
 
   @Test
+  void expiryEventsLockAndEndSessionsInEachFlavoursSyntax() {
+    assertThat(maria.createExpiryEvent("u", "%", 3600))
+        .isEqualTo(
+            "CREATE EVENT `tempdb_expire_u` ON SCHEDULE AT CURRENT_TIMESTAMP + INTERVAL 3600 SECOND"
+                + " ON COMPLETION NOT PRESERVE COMMENT 'tempdb-operator: ends the access of u at"
+                + " its expiry' DO BEGIN ALTER USER 'u'@'%' ACCOUNT LOCK;"
+                + " KILL CONNECTION USER 'u'; END");
+    // MySQL has no KILL USER: a cursor over the process list ends each session.
+    assertThat(mysql.createExpiryEvent("u", "10.%", 0))
+        .contains("INTERVAL 1 SECOND")
+        .contains("ALTER USER 'u'@'10.%' ACCOUNT LOCK;")
+        .contains("CURSOR FOR SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'u';")
+        .contains("KILL CONNECTION sid;")
+        .endsWith("CLOSE sessions; END");
+    assertThat(mysql.dropExpiryEvent("u")).isEqualTo("DROP EVENT IF EXISTS `tempdb_expire_u`");
+  }
+
+  @Test
   void rolesAndCreationTimesComeFromEachFlavoursTables() {
     assertThat(mysql.grantedRolesQuery()).contains("mysql.role_edges");
     assertThat(maria.grantedRolesQuery()).contains("mysql.roles_mapping");
