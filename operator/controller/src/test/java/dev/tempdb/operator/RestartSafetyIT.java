@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -218,6 +219,34 @@ class RestartSafetyIT {
             .get();
     new KubernetesSecretSink(op.client())
         .publish(owner, ServerRegistry.credentials(server, user, password, expiry));
+  }
+
+  @Test
+  void theServerRefusesLoginsAfterTheExpiryWhileTheOperatorIsDown() throws Exception {
+    op.request(named("lapse-1"), named("vault-read"), "sara@acme-corp.example", "4s");
+    TemporaryDbAccess active = op.awaitPhase(named("lapse-1"), Phase.Active);
+    String user = active.getStatus().getUsername();
+    String password = op.publishedPassword(active);
+    Connection session = db.login(user, password);
+    crash();
+
+    Instant expiresAt = Instant.parse(active.getStatus().getExpiresAt());
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis()) + 2500);
+
+    // PostgreSQL: VALID UNTIL. MySQL/MariaDB: the expiry event locked the account.
+    assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
+    if (engineKind == Engine.MARIADB) {
+      assertThat(session.isValid(1)).as("the expiry event ended the session").isFalse();
+    } else {
+      // PostgreSQL has no server-side job to end sessions: the operator does it on its return.
+      assertThat(session.isValid(1)).isTrue();
+    }
+
+    restart();
+    op.awaitPhase(named("lapse-1"), Phase.Expired);
+    assertThat(session.isValid(1)).isFalse();
+    session.close();
+    assertThat(db.userExists(user)).isFalse();
   }
 
   @Test
