@@ -24,7 +24,8 @@ public class ConnectionSettings {
   @Pattern(ApiConstants.DURATION_PATTERN)
   @Default("30s")
   @JsonPropertyDescription(
-      "Timeout for a single statement; a statement running longer is cancelled, e.g. 30s.")
+      "Timeout for a single statement, e.g. 30s. PostgreSQL cancels a statement running longer;"
+          + " on MySQL/MariaDB the operator closes its connection.")
   private String statementTimeout = "30s";
 
   public Integer getMaxConnections() {

@@ -18,7 +18,11 @@ public final class SqlTemplate {
     if (sql == null) {
       return true;
     }
-    String withoutComments = sql.replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("--[^\\n]*", "");
+    // "#" starts a comment in MySQL; in PostgreSQL SQL made only of such lines is no SQL either.
+    String withoutComments =
+        sql.replaceAll("(?s)/\\*.*?\\*/", "")
+            .replaceAll("--[^\\n]*", "")
+            .replaceAll("(?m)^\\s*#[^\\n]*", "");
     return withoutComments.replace(";", "").isBlank();
   }
 }

@@ -104,6 +104,14 @@ public final class MysqlEngine implements DatabaseEngine {
   public void provision(UserGrant grant) {
     String user = grant.username();
     String host = grant.hostPattern();
+    if (grant.connectionLimit() == 0) {
+      // MAX_USER_CONNECTIONS 0 means "no limit" in MySQL, the opposite of what 0 says.
+      throw new EngineException(
+          "the target's connectionLimit 0 would let nobody log in; set at least 1, or -1 for no"
+              + " limit",
+          true,
+          null);
+    }
     try (Connection c = dataSource.getConnection()) {
       Server s = server(c);
       MysqlDialect dialect = s.dialect();
@@ -130,6 +138,9 @@ public final class MysqlEngine implements DatabaseEngine {
             grant.password());
       } catch (SQLException | RuntimeException e) {
         dropQuietly(c, dialect, user, host);
+        if (s.events()) {
+          dropExpiryEventQuietly(c, dialect, user);
+        }
         throw e;
       }
     } catch (SQLException e) {
@@ -160,6 +171,9 @@ public final class MysqlEngine implements DatabaseEngine {
       MysqlDialect dialect = s.dialect();
       List<String> hosts = hosts(c, dialect, username);
       if (hosts.isEmpty()) {
+        if (s.events()) {
+          dropExpiryEventQuietly(c, dialect, username);
+        }
         return new RevocationResult(Outcome.ALREADY_ABSENT, 0, null);
       }
       for (String host : hosts) {

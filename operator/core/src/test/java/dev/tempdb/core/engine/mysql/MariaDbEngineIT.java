@@ -183,6 +183,18 @@ class MariaDbEngineIT {
   }
 
   @Test
+  void aConnectionLimitOfZeroIsRefusedRatherThanMeaningUnlimited() {
+    String user = newUser();
+    assertThatThrownBy(
+            () ->
+                engine.provision(
+                    new UserGrant(
+                        user, Passwords.generate(), Instant.now().plusSeconds(60), 0, "", "ns/z")))
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.isPermanent()).isTrue())
+        .hasMessageContaining("connectionLimit 0");
+  }
+
+  @Test
   void grantedRoleIsActiveAtLogin() throws SQLException {
     String user = newUser();
     String password = Passwords.generate();
@@ -323,6 +335,16 @@ class MariaDbEngineIT {
     assertThat(engine.revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
     assertThat(expiryEvents(user)).isZero();
     assertThat(engine.changeExpiry(user, Instant.now().plusSeconds(60))).isFalse();
+  }
+
+  @Test
+  void revokingAUserADbaAlreadyDroppedStillRemovesItsEvent() throws SQLException {
+    String user = newUser();
+    engine.provision(grant(user, Passwords.generate(), ""));
+    db.admin("DROP USER '" + user + "'@'%'");
+
+    assertThat(engine.revoke(user, null).outcome()).isEqualTo(Outcome.ALREADY_ABSENT);
+    assertThat(expiryEvents(user)).isZero();
   }
 
   @Test
