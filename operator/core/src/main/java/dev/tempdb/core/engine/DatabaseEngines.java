@@ -6,11 +6,6 @@ import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.engine.mysql.MysqlEngine;
 import dev.tempdb.core.engine.postgres.PostgresEngine;
 import dev.tempdb.core.naming.Passwords;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -59,7 +54,7 @@ public final class DatabaseEngines {
       String storePassword = Passwords.generate();
       config.addDataSourceProperty(
           "trustCertificateKeyStoreUrl",
-          TrustStores.fromPem(server, storePassword).toUri().toString());
+          TrustStores.pkcs12File(server, storePassword).toUri().toString());
       config.addDataSourceProperty("trustCertificateKeyStoreType", "PKCS12");
       config.addDataSourceProperty("trustCertificateKeyStorePassword", storePassword);
     }
@@ -89,7 +84,7 @@ public final class DatabaseEngines {
     config.addDataSourceProperty("logServerErrorDetail", "false");
     config.addDataSourceProperty("sslmode", sslMode(server.tlsMode()));
     if (server.caPem() != null) {
-      config.addDataSourceProperty("sslrootcert", writeCa(server).toString());
+      config.addDataSourceProperty("sslrootcert", TrustStores.pemFile(server).toString());
     }
     HikariDataSource pool = new HikariDataSource(config);
     return new PostgresEngine(pool, pool, server.reassignOwnedTo(), clock);
@@ -121,20 +116,5 @@ public final class DatabaseEngines {
 
   private static String seconds(Duration d) {
     return Long.toString(Math.max(1, d.toSeconds()));
-  }
-
-  private static Path writeCa(ServerEndpoint server) {
-    try {
-      Path file =
-          Files.createTempFile(
-              "tempdb-ca-",
-              ".pem",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      file.toFile().deleteOnExit();
-      Files.writeString(file, server.caPem());
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write the CA bundle of " + server.name(), e);
-    }
   }
 }

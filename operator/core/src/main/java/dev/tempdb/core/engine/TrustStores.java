@@ -13,11 +13,27 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 
-/** MySQL Connector/J reads trust anchors from a key store, not from PEM: convert the CA bundle. */
+/**
+ * Writes a server's CA bundle where its driver reads it: pgJDBC takes a PEM file, MySQL Connector/J
+ * only a key store. Files are private to the operator and deleted at exit.
+ */
 final class TrustStores {
   private TrustStores() {}
 
-  static Path fromPem(ServerEndpoint server, String storePassword) {
+  static Path pemFile(ServerEndpoint server) {
+    try {
+      Path file = privateTempFile(".pem");
+      Files.writeString(file, server.caPem());
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write the CA bundle of " + server.name(), e);
+    }
+  }
+
+  /**
+   * @throws EngineException (permanent) when the bundle holds no valid certificate
+   */
+  static Path pkcs12File(ServerEndpoint server, String storePassword) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -29,15 +45,10 @@ final class TrustStores {
         store.setCertificateEntry("ca-" + i++, cert);
       }
       if (i == 0) {
-        throw new IllegalArgumentException(
-            "the CA bundle of " + server.name() + " holds no certificate");
+        throw new EngineException(
+            "the CA bundle of " + server.name() + " holds no certificate", true, null);
       }
-      Path file =
-          Files.createTempFile(
-              "tempdb-ca-",
-              ".p12",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      file.toFile().deleteOnExit();
+      Path file = privateTempFile(".p12");
       try (OutputStream out = Files.newOutputStream(file)) {
         store.store(out, storePassword.toCharArray());
       }
@@ -48,5 +59,15 @@ final class TrustStores {
       throw new EngineException(
           "the CA bundle of " + server.name() + " is not valid PEM: " + e.getMessage(), true, e);
     }
+  }
+
+  private static Path privateTempFile(String suffix) throws IOException {
+    Path file =
+        Files.createTempFile(
+            "tempdb-ca-",
+            suffix,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    file.toFile().deleteOnExit();
+    return file;
   }
 }
