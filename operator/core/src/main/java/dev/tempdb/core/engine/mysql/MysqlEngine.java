@@ -1,9 +1,11 @@
 package dev.tempdb.core.engine.mysql;
 
+import static dev.tempdb.core.engine.Jdbc.execute;
 import static dev.tempdb.core.engine.mysql.MysqlSql.account;
 
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.engine.Jdbc;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
@@ -256,13 +258,7 @@ public final class MysqlEngine implements DatabaseEngine {
 
   @Override
   public void close() {
-    if (closeable != null) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        LOG.debug("Closing the connection pool failed", e);
-      }
-    }
+    Jdbc.closeQuietly(closeable);
   }
 
   private Server server(Connection c) throws SQLException {
@@ -426,12 +422,6 @@ public final class MysqlEngine implements DatabaseEngine {
           "Could not drop the half-created user {}; the next attempt or the orphan sweep will: {}",
           user,
           e.getMessage());
-    }
-  }
-
-  private static void execute(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.tempdb.core.engine.postgres;
 
+import static dev.tempdb.core.engine.Jdbc.execute;
 import static dev.tempdb.core.engine.postgres.PostgresSql.identifier;
 import static dev.tempdb.core.engine.postgres.PostgresSql.literal;
 
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.engine.Jdbc;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
@@ -224,13 +226,7 @@ public final class PostgresEngine implements DatabaseEngine {
 
   @Override
   public void close() {
-    if (closeable != null) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        LOG.debug("Closing the connection pool failed", e);
-      }
-    }
+    Jdbc.closeQuietly(closeable);
   }
 
   private static Instant provisionedAt(String comment) {
@@ -277,12 +273,6 @@ public final class PostgresEngine implements DatabaseEngine {
         rs.next();
         return rs.getInt(1);
       }
-    }
-  }
-
-  private static void execute(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
     }
   }
 
