@@ -63,8 +63,9 @@ public class AccessTargetSpec {
 
   @Size(min = 1, max = 2)
   @JsonPropertyDescription(
-      "Where credentials are published unless a request says otherwise. Defaults to"
-          + " [KubernetesSecret].")
+      "Where credentials are published unless a request says otherwise: KubernetesSecret (a"
+          + " Secret beside the request), AwsSecretsManager (a secret tagged with the requester),"
+          + " or both. Defaults to [KubernetesSecret].")
   private List<DeliveryMethod> delivery;
 
   public String getServer() {

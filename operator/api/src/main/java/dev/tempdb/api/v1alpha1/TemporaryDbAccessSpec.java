@@ -17,6 +17,11 @@ import java.util.List;
 @ValidationRule(
     value = "self.requester == oldSelf.requester",
     message = "requester is immutable: delete this request and create a new one")
+@ValidationRule(
+    value =
+        "has(self.requestId) == has(oldSelf.requestId)"
+            + " && (!has(self.requestId) || self.requestId == oldSelf.requestId)",
+    message = "requestId is immutable: it names the published AWS secret")
 public class TemporaryDbAccessSpec {
   @Required
   @Pattern(ApiConstants.NAME_PATTERN)
@@ -50,11 +55,15 @@ public class TemporaryDbAccessSpec {
   private String expiresAt;
 
   @Size(max = 253)
-  @JsonPropertyDescription("External id of the request, e.g. the Sym run id.")
+  @JsonPropertyDescription(
+      "External id of the request, e.g. the Sym run id. Part of the default AWS secret name;"
+          + " the resource's uid stands in when it is absent.")
   private String requestId;
 
   @Size(min = 1, max = 2)
-  @JsonPropertyDescription("Where to publish credentials, overriding the target's delivery.")
+  @JsonPropertyDescription(
+      "Where to publish credentials, overriding the target's delivery: KubernetesSecret,"
+          + " AwsSecretsManager, or both.")
   private List<DeliveryMethod> delivery;
 
   public String getTarget() {

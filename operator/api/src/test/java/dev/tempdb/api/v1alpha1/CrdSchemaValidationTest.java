@@ -74,7 +74,11 @@ class CrdSchemaValidationTest {
         .containsExactly(".spec", ".spec.grant", ".spec.revoke");
     assertThat(CRDS_BY_KIND.get("TemporaryDbAccess").rules())
         .extracting(Rule::path, Rule::transition)
-        .containsExactly(tuple(".spec", false), tuple(".spec", true), tuple(".spec", true));
+        .containsExactly(
+            tuple(".spec", false),
+            tuple(".spec", true),
+            tuple(".spec", true),
+            tuple(".spec", true));
   }
 
   @ParameterizedTest
@@ -168,6 +172,22 @@ class CrdSchemaValidationTest {
 
     assertThat(crd(old).validateUpdate(updated, old))
         .containsExactly("spec: requester is immutable: delete this request and create a new one");
+  }
+
+  @Test
+  void requestIdIsImmutableOnceSetAndCannotBeAddedLater() {
+    JsonNode old = sample(ACCESS);
+    JsonNode changed = old.deepCopy();
+    spec(changed).put("requestId", "another-run");
+    JsonNode withoutId = old.deepCopy();
+    spec(withoutId).remove("requestId");
+    String message = "spec: requestId is immutable: it names the published AWS secret";
+
+    assertThat(spec(old).has("requestId")).isTrue();
+    assertThat(crd(old).validateUpdate(changed, old)).containsExactly(message);
+    assertThat(crd(old).validateUpdate(withoutId, old)).containsExactly(message);
+    assertThat(crd(old).validateUpdate(old, withoutId)).containsExactly(message);
+    assertThat(crd(old).validateUpdate(withoutId, withoutId)).isEmpty();
   }
 
   @Test
