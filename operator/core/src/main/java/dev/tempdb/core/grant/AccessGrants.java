@@ -7,6 +7,7 @@ import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.core.sink.Credentials;
 import dev.tempdb.core.sink.GrantOwner;
+import dev.tempdb.core.sink.PublishedSecret;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,9 +30,9 @@ public final class AccessGrants {
    * revoked again before the failure propagates, so a grant that is not reported Active has no
    * working user either.
    *
-   * @return the reference each sink recorded, e.g. the Secret name
+   * @return where each sink put the credentials
    */
-  public static Map<DeliveryMethod, String> grant(
+  public static Map<DeliveryMethod, PublishedSecret> grant(
       DatabaseEngine engine,
       UserGrant grant,
       Credentials credentials,
@@ -39,7 +40,7 @@ public final class AccessGrants {
       List<CredentialSink> sinks,
       String revokeSql) {
     engine.provision(grant);
-    Map<DeliveryMethod, String> published = new EnumMap<>(DeliveryMethod.class);
+    Map<DeliveryMethod, PublishedSecret> published = new EnumMap<>(DeliveryMethod.class);
     try {
       for (CredentialSink sink : sinks) {
         published.put(sink.method(), sink.publish(owner, credentials));

@@ -11,8 +11,8 @@ public interface CredentialSink {
 
   DeliveryMethod method();
 
-  /** Creates or replaces the credentials; returns the reference to record in status. */
-  String publish(GrantOwner owner, Credentials credentials);
+  /** Creates or replaces the credentials; returns where they are, to record in status. */
+  PublishedSecret publish(GrantOwner owner, Credentials credentials);
 
   /** Moves the expiry published beside the credentials, keeping the password. */
   void updateExpiry(GrantOwner owner, Instant expiresAt);

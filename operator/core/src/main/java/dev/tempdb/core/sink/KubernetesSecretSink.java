@@ -45,7 +45,7 @@ public final class KubernetesSecretSink implements CredentialSink {
   }
 
   @Override
-  public String publish(GrantOwner owner, Credentials credentials) {
+  public PublishedSecret publish(GrantOwner owner, Credentials credentials) {
     String name = secretName(owner);
     Secret secret =
         new SecretBuilder()
@@ -77,18 +77,17 @@ public final class KubernetesSecretSink implements CredentialSink {
         throw e; // API trouble heals; the reconcile is retried with backoff
       }
       if (owned(owner, name) == null) {
-        throw new SinkException(
+        throw SinkException.permanent(
             "Secret "
                 + owner.namespace()
                 + "/"
                 + name
                 + " exists and does not belong to this request; rename or delete it, or give the"
-                + " request another name",
-            null);
+                + " request another name");
       }
       resource.update();
     }
-    return name;
+    return new PublishedSecret(name, null);
   }
 
   @Override

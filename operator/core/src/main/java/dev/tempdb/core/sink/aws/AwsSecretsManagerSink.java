@@ -1,0 +1,307 @@
+package dev.tempdb.core.sink.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.core.sink.CredentialSink;
+import dev.tempdb.core.sink.Credentials;
+import dev.tempdb.core.sink.GrantOwner;
+import dev.tempdb.core.sink.PublishedSecret;
+import dev.tempdb.core.sink.SinkException;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.Filter;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
+import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+
+/**
+ * Publishes credentials as one AWS Secrets Manager secret per request, tagged with the requester so
+ * that an IAM policy lets only them read it (see deploy/aws/).
+ *
+ * <p>Idempotent: a retry after a crash finds the secret it created and stores a new version in it;
+ * a secret this request deleted that is still in its recovery window is restored and reused. A
+ * secret of the same name that belongs to another request, or to nobody we know, is never touched:
+ * that is a permanent failure naming the fix. Withdrawing deletes the secret by name and also any
+ * secret tagged with this request's uid (found with ListSecrets), so a secret published under an
+ * older name template is not left behind.
+ */
+public final class AwsSecretsManagerSink implements CredentialSink {
+  private static final Logger LOG = LoggerFactory.getLogger(AwsSecretsManagerSink.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SecretsManagerClient client;
+  private final AwsSecretsManagerSettings settings;
+
+  public AwsSecretsManagerSink(SecretsManagerClient client, AwsSecretsManagerSettings settings) {
+    this.client = client;
+    this.settings = settings;
+  }
+
+  @Override
+  public DeliveryMethod method() {
+    return DeliveryMethod.AwsSecretsManager;
+  }
+
+  @Override
+  public PublishedSecret publish(GrantOwner owner, Credentials credentials) {
+    String name = settings.names().render(owner);
+    List<Tag> tags =
+        awsTags(
+            SecretTags.forGrant(
+                owner, settings.requesterTagKey(), settings.managedBy(), credentials.expiresAt()));
+    String value = secretValue(credentials);
+    try {
+      String arn =
+          client
+              .createSecret(
+                  b ->
+                      b.name(name)
+                          .description(description(owner))
+                          .kmsKeyId(settings.kmsKeyId())
+                          .secretString(value)
+                          .tags(tags))
+              .arn();
+      LOG.info("Published credentials of {} to AWS secret {}", owner.key(), name);
+      return new PublishedSecret(name, arn);
+    } catch (ResourceExistsException | InvalidRequestException taken) {
+      // The name exists, or is scheduled for deletion (InvalidRequestException): ours from an
+      // earlier attempt, or someone else's.
+      return republish(owner, name, value, tags, taken, credentials.password());
+    } catch (SdkException e) {
+      throw failure("CreateSecret", name, e, credentials.password());
+    }
+  }
+
+  private PublishedSecret republish(
+      GrantOwner owner,
+      String name,
+      String value,
+      List<Tag> tags,
+      SdkException taken,
+      String password) {
+    DescribeSecretResponse existing;
+    try {
+      existing = client.describeSecret(b -> b.secretId(name));
+    } catch (ResourceNotFoundException gone) {
+      throw SinkException.retryable(
+          "AWS secret " + name + " was being deleted while publishing to it; will retry", taken);
+    } catch (SdkException e) {
+      throw failure("DescribeSecret", name, e, password);
+    }
+    if (!belongsTo(owner, existing)) {
+      throw SinkException.permanent(takenMessage(name, existing));
+    }
+    if (existing.deletedDate() == null && taken instanceof InvalidRequestException) {
+      // Not the scheduled-deletion case: some other state AWS refuses; say what it said.
+      throw failure("CreateSecret", name, taken, password);
+    }
+    try {
+      if (existing.deletedDate() != null) {
+        client.restoreSecret(b -> b.secretId(name));
+        LOG.info("Restored AWS secret {} of {}, deleted by an earlier attempt", name, owner.key());
+      }
+      client.putSecretValue(b -> b.secretId(name).secretString(value));
+      client.tagResource(b -> b.secretId(name).tags(tags));
+    } catch (SdkException e) {
+      throw failure("PutSecretValue", name, e, password);
+    }
+    LOG.info("Published credentials of {} as a new version of AWS secret {}", owner.key(), name);
+    return new PublishedSecret(name, existing.arn());
+  }
+
+  @Override
+  public void updateExpiry(GrantOwner owner, Instant expiresAt) {
+    String name = settings.names().render(owner);
+    try {
+      DescribeSecretResponse existing = describe(name);
+      if (existing == null || !belongsTo(owner, existing) || existing.deletedDate() != null) {
+        return; // nothing of this request published here
+      }
+      String current = client.getSecretValue(b -> b.secretId(name)).secretString();
+      ObjectNode value = (ObjectNode) JSON.readTree(current);
+      value.put("expiresAt", expiresAt.toString());
+      String updated = JSON.writeValueAsString(value);
+      client.putSecretValue(b -> b.secretId(name).secretString(updated));
+      client.tagResource(
+          b -> b.secretId(name).tags(tag(SecretTags.EXPIRES_AT, expiresAt.toString())));
+    } catch (SdkException e) {
+      throw failure("PutSecretValue", name, e, null);
+    } catch (JsonProcessingException | ClassCastException e) {
+      // Someone replaced the value with something else: leave it, move the tag only.
+      LOG.warn("AWS secret {} does not hold the JSON this operator wrote; expiry tag only", name);
+      client.tagResource(
+          b -> b.secretId(name).tags(tag(SecretTags.EXPIRES_AT, expiresAt.toString())));
+    }
+  }
+
+  @Override
+  public void withdraw(GrantOwner owner) {
+    Set<String> names = new LinkedHashSet<>();
+    try {
+      names.add(settings.names().render(owner));
+    } catch (SinkException tooLong) {
+      // Never published under that name; the tag search below still finds anything else.
+    }
+    names.addAll(namesTaggedWith(owner.uid()));
+    for (String name : names) {
+      deleteIfOwned(owner, name);
+    }
+  }
+
+  private void deleteIfOwned(GrantOwner owner, String name) {
+    try {
+      DescribeSecretResponse existing = describe(name);
+      if (existing == null || !belongsTo(owner, existing) || existing.deletedDate() != null) {
+        return; // gone, not ours, or already deleted
+      }
+      client.deleteSecret(
+          b -> {
+            b.secretId(name);
+            if (settings.recoveryWindowDays() == 0) {
+              b.forceDeleteWithoutRecovery(true);
+            } else {
+              b.recoveryWindowInDays((long) settings.recoveryWindowDays());
+            }
+          });
+      LOG.info("Deleted AWS secret {} of {}", name, owner.key());
+    } catch (ResourceNotFoundException alreadyGone) {
+      // deleted between our look and the delete
+    } catch (SdkException e) {
+      throw failure("DeleteSecret", name, e, null);
+    }
+  }
+
+  /**
+   * Names of live secrets carrying this uid tag (ListSecrets hides ones scheduled for deletion).
+   */
+  private List<String> namesTaggedWith(String uid) {
+    try {
+      return client
+          .listSecretsPaginator(
+              b ->
+                  b.filters(
+                      Filter.builder()
+                          .key(FilterNameStringType.TAG_KEY)
+                          .values(SecretTags.UID)
+                          .build(),
+                      Filter.builder().key(FilterNameStringType.TAG_VALUE).values(uid).build()))
+          .stream()
+          .flatMap(page -> page.secretList().stream())
+          // Filters match prefixes and any tag: keep exact matches of this tag only.
+          .filter(s -> uid.equals(tagsOf(s.tags()).get(SecretTags.UID)))
+          .map(SecretListEntry::name)
+          .toList();
+    } catch (SdkException e) {
+      throw failure("ListSecrets", "tagged " + SecretTags.UID + "=" + uid, e, null);
+    }
+  }
+
+  private DescribeSecretResponse describe(String name) {
+    try {
+      return client.describeSecret(b -> b.secretId(name));
+    } catch (ResourceNotFoundException e) {
+      return null;
+    }
+  }
+
+  private static boolean belongsTo(GrantOwner owner, DescribeSecretResponse secret) {
+    return owner.uid().equals(tagsOf(secret.tags()).get(SecretTags.UID));
+  }
+
+  private String takenMessage(String name, DescribeSecretResponse existing) {
+    Map<String, String> tags = tagsOf(existing.tags());
+    String whose =
+        tags.containsKey(SecretTags.UID)
+            ? "request "
+                + tags.get(SecretTags.NAMESPACE)
+                + "/"
+                + tags.get(SecretTags.NAME)
+                + " (uid "
+                + tags.get(SecretTags.UID)
+                + ")"
+            : "nothing managed by tempdb-operator";
+    String state =
+        existing.deletedDate() == null
+            ? " exists"
+            : " is scheduled for deletion on " + existing.deletedDate();
+    return "AWS secret "
+        + name
+        + state
+        + " and belongs to "
+        + whose
+        + "; give this request its own requestId, or delete that secret (aws secretsmanager"
+        + " delete-secret --force-delete-without-recovery --secret-id "
+        + name
+        + ")";
+  }
+
+  private static SinkException failure(
+      String operation, String what, SdkException e, String password) {
+    String detail =
+        e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+            ? aws.awsErrorDetails().errorCode() + ": " + aws.awsErrorDetails().errorMessage()
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (password != null) {
+      detail = detail.replace(password, "****");
+    }
+    String hint =
+        detail.startsWith("AccessDenied")
+            ? " (the operator's IAM role needs deploy/aws/operator-policy.json)"
+            : "";
+    return SinkException.retryable(
+        "AWS Secrets Manager " + operation + " of " + what + " failed: " + detail + hint, null);
+  }
+
+  private static String description(GrantOwner owner) {
+    return "Temporary database credentials for "
+        + owner.requester()
+        + " (TemporaryDbAccess "
+        + owner.key()
+        + "). Managed by tempdb-operator: deleted when the access ends.";
+  }
+
+  /**
+   * The published JSON: the same fields as the Kubernetes Secret, port as a number, plus {@code
+   * dbname} so tools that read RDS-style secrets (host, port, dbname, username, password) work.
+   */
+  static String secretValue(Credentials credentials) {
+    ObjectNode node = JSON.createObjectNode();
+    credentials.asMap().forEach(node::put);
+    node.put("port", credentials.port());
+    node.put("dbname", credentials.database());
+    try {
+      return JSON.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise credentials", null);
+    }
+  }
+
+  private static List<Tag> awsTags(Map<String, String> tags) {
+    return tags.entrySet().stream().map(e -> tag(e.getKey(), e.getValue())).toList();
+  }
+
+  private static Tag tag(String key, String value) {
+    return Tag.builder().key(key).value(value).build();
+  }
+
+  private static Map<String, String> tagsOf(List<Tag> tags) {
+    return tags == null
+        ? Map.of()
+        : tags.stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
+  }
+}
