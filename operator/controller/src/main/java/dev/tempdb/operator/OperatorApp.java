@@ -1,6 +1,9 @@
 package dev.tempdb.operator;
 
+import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.core.sink.KubernetesSecretSink;
+import dev.tempdb.core.sink.aws.AwsSecretsManagerSink;
+import dev.tempdb.core.sink.aws.SecretsManagerClients;
 import dev.tempdb.operator.access.AccessLifecycle;
 import dev.tempdb.operator.access.AccessTargetReconciler;
 import dev.tempdb.operator.access.CredentialSinks;
@@ -15,10 +18,15 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** Wires the operator together; {@link Main} and the end-to-end tests start it the same way. */
 public final class OperatorApp implements AutoCloseable {
@@ -27,24 +35,45 @@ public final class OperatorApp implements AutoCloseable {
   private final OrphanSweeper sweeper;
   private final ScheduledExecutorService scheduler;
   private final EventRecorder events;
+  private final SecretsManagerClient secretsManager;
 
   private OperatorApp(
       Operator operator,
       ServerRegistry registry,
       OrphanSweeper sweeper,
       ScheduledExecutorService scheduler,
-      EventRecorder events) {
+      EventRecorder events,
+      SecretsManagerClient secretsManager) {
     this.operator = operator;
     this.registry = registry;
     this.sweeper = sweeper;
     this.scheduler = scheduler;
     this.events = events;
+    this.secretsManager = secretsManager;
   }
 
   public static OperatorApp start(KubernetesClient client, OperatorConfig config, Clock clock) {
+    // The SDK's default chain: IRSA, EKS pod identity, instance role, environment variables.
+    return start(client, config, clock, () -> DefaultCredentialsProvider.builder().build());
+  }
+
+  /**
+   * @param awsCredentials where AWS credentials come from, used only when AWS delivery is enabled
+   */
+  public static OperatorApp start(
+      KubernetesClient client,
+      OperatorConfig config,
+      Clock clock,
+      Supplier<AwsCredentialsProvider> awsCredentials) {
     ServerRegistry registry = new ServerRegistry(client, clock);
     EventRecorder events = new EventRecorder(client, clock);
-    CredentialSinks sinks = new CredentialSinks(List.of(new KubernetesSecretSink(client)));
+    List<CredentialSink> available = new ArrayList<>(List.of(new KubernetesSecretSink(client)));
+    SecretsManagerClient secretsManager = null;
+    if (config.aws() != null) {
+      secretsManager = SecretsManagerClients.create(config.aws(), awsCredentials.get());
+      available.add(new AwsSecretsManagerSink(secretsManager, config.aws()));
+    }
+    CredentialSinks sinks = new CredentialSinks(available);
 
     Operator operator =
         new Operator(
@@ -59,7 +88,7 @@ public final class OperatorApp implements AutoCloseable {
         new DatabaseServerReconciler(registry, clock),
         c -> c.settingNamespaces(config.controlNamespace()));
     operator.register(
-        new AccessTargetReconciler(config.watchNamespaces(), clock),
+        new AccessTargetReconciler(config.watchNamespaces(), sinks.methods(), clock),
         c -> c.settingNamespaces(config.controlNamespace()));
     operator.register(
         new TemporaryDbAccessReconciler(
@@ -94,7 +123,7 @@ public final class OperatorApp implements AutoCloseable {
             });
     long every = config.sweepInterval().toMillis();
     scheduler.scheduleWithFixedDelay(sweeper::sweepOnce, every, every, TimeUnit.MILLISECONDS);
-    return new OperatorApp(operator, registry, sweeper, scheduler, events);
+    return new OperatorApp(operator, registry, sweeper, scheduler, events, secretsManager);
   }
 
   public OrphanSweeper sweeper() {
@@ -107,5 +136,8 @@ public final class OperatorApp implements AutoCloseable {
     operator.stop();
     events.close();
     registry.close();
+    if (secretsManager != null) {
+      secretsManager.close();
+    }
   }
 }

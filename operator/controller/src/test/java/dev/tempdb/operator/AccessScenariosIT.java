@@ -1,6 +1,5 @@
 package dev.tempdb.operator;
 
-import static dev.tempdb.operator.testing.OperatorFixture.REQUESTS_NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -148,7 +147,7 @@ class AccessScenariosIT {
                     .getActiveGrants(),
             n -> n != null && n >= 1);
     assertThat(Serialization.asJson(op.get(name).getStatus())).doesNotContain(password);
-    assertThat(awaitEvent(name, "Granted"))
+    assertThat(op.awaitEvent(name, "Granted"))
         .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(password));
   }
 
@@ -175,8 +174,8 @@ class AccessScenariosIT {
     assertThat(session.isValid(2)).as("the open session was ended at expiry").isFalse();
     session.close();
     assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
-    awaitEvent(name, "Expired");
-    assertThat(eventsFor(name)).extracting(Event::getReason).contains("Granted", "Expired");
+    op.awaitEvent(name, "Expired");
+    assertThat(op.eventsFor(name)).extracting(Event::getReason).contains("Granted", "Expired");
 
     // The audit record goes away after the configured retention.
     op.awaitGone(name);
@@ -238,7 +237,7 @@ class AccessScenariosIT {
     try (Connection c = db.login(user, password)) {
       assertThat(c.isValid(2)).isTrue();
     }
-    awaitEvent(name, "Extended");
+    op.awaitEvent(name, "Extended");
 
     extended.getSpec().setTtl("1s");
     op.client().resource(extended).update();
@@ -286,10 +285,10 @@ class AccessScenariosIT {
     assertThat(op.secret(secretName)).isNull();
     assertThat(db.userExists(user)).isTrue();
     assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
-    awaitEvent(name, "DropFailed");
+    op.awaitEvent(name, "DropFailed");
     // Retried every recheck interval (2 s here), but warned about once.
     Thread.sleep(5000);
-    assertThat(eventsFor(name)).filteredOn(e -> "DropFailed".equals(e.getReason())).hasSize(1);
+    assertThat(op.eventsFor(name)).filteredOn(e -> "DropFailed".equals(e.getReason())).hasSize(1);
 
     // The DBA hands over what pinned the user; the next retry finishes.
     unpin.run();
@@ -340,20 +339,5 @@ class AccessScenariosIT {
     try (Connection c = db.login(user, op.publishedPassword(active))) {
       assertThat(c.createStatement().executeQuery("SELECT * FROM shop.orders").next()).isTrue();
     }
-  }
-
-  /** Events are written in the background: wait for one, then return all of the resource's. */
-  static List<Event> awaitEvent(String name, String reason) {
-    return Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> eventsFor(name),
-            events -> events.stream().anyMatch(e -> reason.equals(e.getReason())));
-  }
-
-  static List<Event> eventsFor(String name) {
-    return op.client().v1().events().inNamespace(REQUESTS_NS).list().getItems().stream()
-        .filter(e -> name.equals(e.getInvolvedObject().getName()))
-        .toList();
   }
 }

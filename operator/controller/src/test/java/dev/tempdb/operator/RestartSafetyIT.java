@@ -210,7 +210,9 @@ class RestartSafetyIT {
             "TemporaryDbAccess",
             tda.getMetadata().getNamespace(),
             tda.getMetadata().getName(),
-            tda.getMetadata().getUid());
+            tda.getMetadata().getUid(),
+            tda.getSpec().getRequester(),
+            tda.getSpec().getRequestId());
     DatabaseServer server =
         op.client()
             .resources(DatabaseServer.class)

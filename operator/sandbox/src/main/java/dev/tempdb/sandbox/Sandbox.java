@@ -104,7 +104,8 @@ public final class Sandbox {
             Duration.ofMinutes(10),
             Duration.ofMinutes(5),
             Duration.ofMinutes(10),
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5),
+            null);
     OperatorApp operator = OperatorApp.start(client, config, Clock.systemUTC());
     say("Operator started (control namespace " + NS + ").");
 

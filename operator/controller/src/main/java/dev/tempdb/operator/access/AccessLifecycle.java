@@ -16,6 +16,7 @@ import dev.tempdb.core.lease.Lease;
 import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.core.naming.Usernames;
 import dev.tempdb.core.sink.GrantOwner;
+import dev.tempdb.core.sink.PublishedSecret;
 import dev.tempdb.core.sink.SinkException;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.events.EventRecorder;
@@ -163,7 +164,9 @@ public final class AccessLifecycle {
     boolean mayHaveUser = phase == Phase.Active || phase == Phase.Revoking;
     if (!mayHaveUser && serverOf(access).isEmpty()) {
       // Never granted and nowhere to look: a user created just before a crash would belong to a
-      // server we cannot name, and the orphan sweep removes it.
+      // server we cannot name, and the orphan sweep removes it. Credentials that crashed attempt
+      // may have published are withdrawn (a Kubernetes Secret would go with its owner anyway).
+      AccessGrants.withdraw(owner(access), sinks.all());
       return Step.finished();
     }
     Step step;
@@ -176,6 +179,7 @@ public final class AccessLifecycle {
         // sweep removes such a user once the server is back.
         LOG.warn(
             "Deleted before it was granted; leaving any user to the sweep: {}", e.getMessage());
+        AccessGrants.withdraw(owner(access), sinks.all());
         return Step.finished();
       }
       TemporaryDbAccessStatus status =
@@ -208,7 +212,7 @@ public final class AccessLifecycle {
             target.grantSql(),
             owner(access).key() + " requester=" + access.getSpec().getRequester(),
             target.target().getSpec().getHostPattern());
-    Map<DeliveryMethod, String> published;
+    Map<DeliveryMethod, PublishedSecret> published;
     try {
       published =
           AccessGrants.grant(
@@ -228,11 +232,15 @@ public final class AccessLifecycle {
       events.warning(access, Reasons.GRANT_FAILED, e.getMessage());
       return Step.then(next.failed(Reasons.GRANT_FAILED, e.getMessage()), null);
     } catch (SinkException e) {
-      events.warning(access, Reasons.GRANT_FAILED, e.getMessage());
-      return Step.then(next.failed(Reasons.GRANT_FAILED, e.getMessage()), null);
+      return publishFailed(access, next, username, e);
     }
+    PublishedSecret k8s = published.get(DeliveryMethod.KubernetesSecret);
+    PublishedSecret aws = published.get(DeliveryMethod.AwsSecretsManager);
     PublishedCredentials refs =
-        new PublishedCredentials(published.get(DeliveryMethod.KubernetesSecret));
+        new PublishedCredentials(
+            k8s == null ? null : k8s.name(),
+            aws == null ? null : aws.name(),
+            aws == null ? null : aws.arn());
     TemporaryDbAccessStatus status =
         next.active(
             access.getSpec().getRequester(), server.getMetadata().getName(), username, lease, refs);
@@ -240,6 +248,34 @@ public final class AccessLifecycle {
     LOG.info(
         "Granted {} as {} until {}", access.getSpec().getTarget(), username, lease.expiresAt());
     return Step.then(status, Duration.between(now, lease.expiresAt()));
+  }
+
+  /**
+   * Publishing failed after the user was created; {@link AccessGrants#grant} has already removed
+   * the user again, so no working credentials exist that nobody was given. A permanent failure (a
+   * name taken by someone else) fails the request; anything else is retried with backoff, and
+   * status says so meanwhile.
+   */
+  private Step publishFailed(
+      TemporaryDbAccess access, AccessStatus next, String username, SinkException e) {
+    boolean removed = e.getSuppressed().length == 0;
+    String message =
+        "Publishing credentials failed, "
+            + (removed
+                ? "so user " + username + " was removed again"
+                : "and removing user "
+                    + username
+                    + " again failed too ("
+                    + e.getSuppressed()[0].getMessage()
+                    + "); it is retried")
+            + ": "
+            + e.getMessage();
+    if (e.isPermanent() && removed) {
+      events.warning(access, Reasons.PUBLISH_FAILED, message);
+      return Step.then(next.failed(Reasons.PUBLISH_FAILED, message), null);
+    }
+    warnOnce(access, next.publishFailed(message), Reasons.PUBLISH_FAILED, message);
+    throw SinkException.retryable(message, e);
   }
 
   private boolean changeExpiry(
@@ -370,7 +406,9 @@ public final class AccessLifecycle {
         access.getKind(),
         access.getMetadata().getNamespace(),
         access.getMetadata().getName(),
-        access.getMetadata().getUid());
+        access.getMetadata().getUid(),
+        access.getSpec().getRequester(),
+        access.getSpec().getRequestId());
   }
 
   private Duration untilRetentionEnds(TemporaryDbAccessStatus status, Instant now) {

@@ -3,6 +3,7 @@ package dev.tempdb.operator.access;
 import dev.tempdb.api.v1alpha1.AccessTarget;
 import dev.tempdb.api.v1alpha1.AccessTargetStatus;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
+import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.SqlSource;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
@@ -39,6 +40,7 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
   private static final Duration RECHECK = Duration.ofMinutes(2);
 
   private final Set<String> watchNamespaces;
+  private final Set<DeliveryMethod> deliveries;
   private final Clock clock;
   // Read directly: JOSDK's secondary index only knows pairs seen when the secondary last changed.
   private InformerEventSource<DatabaseServer, AccessTarget> servers;
@@ -47,9 +49,12 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
 
   /**
    * @param watchNamespaces namespaces of requests to count; empty means all
+   * @param deliveries the delivery methods this operator can serve
    */
-  public AccessTargetReconciler(Set<String> watchNamespaces, Clock clock) {
+  public AccessTargetReconciler(
+      Set<String> watchNamespaces, Set<DeliveryMethod> deliveries, Clock clock) {
     this.watchNamespaces = watchNamespaces;
+    this.deliveries = deliveries;
     this.clock = clock;
   }
 
@@ -144,6 +149,17 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
       new LeasePolicy(spec.getDefaultTtl(), spec.getMaxTtl());
     } catch (InvalidRequestException e) {
       return Conditions.of(Conditions.READY, false, Reasons.INVALID_SPEC, e.getMessage());
+    }
+    if (spec.getDelivery() != null) {
+      for (DeliveryMethod method : spec.getDelivery()) {
+        if (!deliveries.contains(method)) {
+          return Conditions.of(
+              Conditions.READY,
+              false,
+              Reasons.DELIVERY_NOT_CONFIGURED,
+              "spec.delivery: " + CredentialSinks.notConfigured(method));
+        }
+      }
     }
     DatabaseServer server = servers.get(new ResourceID(spec.getServer(), namespace)).orElse(null);
     if (server == null) {

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The configured credential sinks, by delivery method. */
 public final class CredentialSinks {
@@ -16,20 +17,35 @@ public final class CredentialSinks {
     available.forEach(s -> sinks.put(s.method(), s));
   }
 
+  /** The delivery methods this operator can serve. */
+  public Set<DeliveryMethod> methods() {
+    return Set.copyOf(sinks.keySet());
+  }
+
   /** The sinks for the chosen methods; a method with no configured sink is a target error. */
   public List<CredentialSink> forMethods(List<DeliveryMethod> methods) {
     return methods.stream()
+        .distinct()
         .map(
             m -> {
               CredentialSink sink = sinks.get(m);
               if (sink == null) {
                 throw new TargetUnavailableException(
-                    Reasons.DELIVERY_NOT_CONFIGURED,
-                    "delivery " + m + " is not configured on the operator");
+                    Reasons.DELIVERY_NOT_CONFIGURED, notConfigured(m));
               }
               return sink;
             })
         .toList();
+  }
+
+  /** Why a delivery method cannot be served, and how to enable it. */
+  public static String notConfigured(DeliveryMethod method) {
+    return "delivery "
+        + method
+        + " is not enabled on the operator"
+        + (method == DeliveryMethod.AwsSecretsManager
+            ? " (set TEMPDB_AWS_ENABLED=true, see docs/aws.md)"
+            : "");
   }
 
   /** Every sink, for withdrawing: a crash may have published before status recorded where. */

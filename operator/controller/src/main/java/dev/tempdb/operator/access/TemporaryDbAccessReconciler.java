@@ -5,6 +5,7 @@ import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
+import dev.tempdb.core.sink.SinkException;
 import dev.tempdb.operator.status.AccessStatus;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.StatusPatches;
@@ -150,7 +151,10 @@ public class TemporaryDbAccessReconciler
     Instant now = Instant.now(clock);
     AccessStatus next = new AccessStatus(stored, access.getMetadata().getGeneration(), now);
     TemporaryDbAccessStatus status;
-    if (phase == null || phase == Phase.Pending || phase == Phase.Provisioning) {
+    if ((phase == null || phase == Phase.Pending || phase == Phase.Provisioning)
+        && e instanceof SinkException) {
+      status = next.publishFailed(e.getMessage());
+    } else if (phase == null || phase == Phase.Pending || phase == Phase.Provisioning) {
       status = next.provisioningFailed("Will retry: " + e.getMessage());
     } else if ((phase == Phase.Active && !now.isBefore(Instant.parse(stored.getExpiresAt())))
         || phase == Phase.Revoking) {

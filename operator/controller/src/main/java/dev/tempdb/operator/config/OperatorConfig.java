@@ -2,6 +2,7 @@ package dev.tempdb.operator.config;
 
 import dev.tempdb.core.lease.Durations;
 import dev.tempdb.core.lease.InvalidRequestException;
+import dev.tempdb.core.sink.aws.AwsSecretsManagerSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
  * @param sweepGrace users provisioned more recently than this are never swept
  * @param recheckInterval how soon a request waiting for its target, or a user that could not be
  *     dropped, is looked at again
+ * @param aws AWS Secrets Manager delivery, or null when it is off
  */
 public record OperatorConfig(
     String controlNamespace,
@@ -28,7 +30,8 @@ public record OperatorConfig(
     Duration expiredRetention,
     Duration sweepInterval,
     Duration sweepGrace,
-    Duration recheckInterval) {
+    Duration recheckInterval,
+    AwsSecretsManagerSettings aws) {
 
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     String control =
@@ -45,7 +48,20 @@ public record OperatorConfig(
         duration(env, "TEMPDB_EXPIRED_RETENTION", "24h", true),
         duration(env, "TEMPDB_SWEEP_INTERVAL", "5m", false),
         duration(env, "TEMPDB_SWEEP_GRACE", "10m", true),
-        duration(env, "TEMPDB_RECHECK_INTERVAL", "30s", false));
+        duration(env, "TEMPDB_RECHECK_INTERVAL", "30s", false),
+        AwsDeliveryConfig.fromEnvironment(env).orElse(null));
+  }
+
+  /** The same settings with AWS Secrets Manager delivery configured (tests, sandbox). */
+  public OperatorConfig withAws(AwsSecretsManagerSettings settings) {
+    return new OperatorConfig(
+        controlNamespace,
+        watchNamespaces,
+        expiredRetention,
+        sweepInterval,
+        sweepGrace,
+        recheckInterval,
+        settings);
   }
 
   private static Duration duration(

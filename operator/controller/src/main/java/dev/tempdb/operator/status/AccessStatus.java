@@ -8,6 +8,7 @@ import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.core.lease.Lease;
 import dev.tempdb.operator.status.Conditions.Desired;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,6 +46,20 @@ public final class AccessStatus {
     return notGranted(Phase.Provisioning, Reasons.PROVISIONING_FAILED, message);
   }
 
+  /**
+   * Publishing the credentials failed, the user was removed again, and the grant is retried: the
+   * request is not usable, and says why.
+   */
+  public TemporaryDbAccessStatus publishFailed(String message) {
+    TemporaryDbAccessStatus s = copy(Phase.Provisioning);
+    s.setMessage(message);
+    return withConditions(
+        s,
+        of(Conditions.READY, false, Reasons.PUBLISH_FAILED, message),
+        of(USER_PROVISIONED, false, Reasons.PUBLISH_FAILED, "User removed until publishing works"),
+        of(CREDENTIALS_PUBLISHED, false, Reasons.PUBLISH_FAILED, message));
+  }
+
   public TemporaryDbAccessStatus active(
       String requester,
       String server,
@@ -57,10 +72,14 @@ public final class AccessStatus {
     s.setGrantedAt(lease.grantedAt().toString());
     s.setExpiresAt(lease.expiresAt().toString());
     s.setCredentials(credentials);
-    String where =
-        credentials.getKubernetesSecret() == null
-            ? ""
-            : "; credentials in Secret " + credentials.getKubernetesSecret();
+    List<String> places = new ArrayList<>();
+    if (credentials.getKubernetesSecret() != null) {
+      places.add("Secret " + credentials.getKubernetesSecret());
+    }
+    if (credentials.getAwsSecretName() != null) {
+      places.add("AWS secret " + credentials.getAwsSecretName());
+    }
+    String where = places.isEmpty() ? "" : "; credentials in " + String.join(" and ", places);
     s.setMessage(
         "Access for " + requester + " as " + username + " until " + lease.expiresAt() + where);
     return withConditions(

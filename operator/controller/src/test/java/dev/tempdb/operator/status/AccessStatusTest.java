@@ -17,7 +17,12 @@ class AccessStatusTest {
 
   private static TemporaryDbAccessStatus active(TemporaryDbAccessStatus previous, Instant now) {
     return new AccessStatus(previous, 1L, now)
-        .active("dana@x.example", "pg", "tdb_dana_abcdefgh", LEASE, new PublishedCredentials("s"));
+        .active(
+            "dana@x.example",
+            "pg",
+            "tdb_dana_abcdefgh",
+            LEASE,
+            new PublishedCredentials("s", null, null));
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.tempdb.api.v1alpha1.AccessTargetSpec;
 import dev.tempdb.api.v1alpha1.AdminCredentials;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DatabaseServerSpec;
+import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.SqlSource;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
@@ -15,6 +16,7 @@ import dev.tempdb.core.testing.PostgresFixture;
 import dev.tempdb.operator.OperatorApp;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -23,10 +25,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.awaitility.Awaitility;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The whole operator as it runs in production (real JOSDK, real reconcilers) against the mock API
@@ -45,22 +52,38 @@ public final class OperatorFixture implements AutoCloseable {
   private OperatorApp app;
 
   public OperatorFixture() {
+    this(UnaryOperator.identity());
+  }
+
+  /**
+   * @param customise changes to the test configuration, e.g. enabling AWS delivery
+   */
+  public OperatorFixture(UnaryOperator<OperatorConfig> customise) {
     client = KubernetesFixture.get().client();
     postgres = PostgresFixture.get();
-    config =
+    OperatorConfig base =
         new OperatorConfig(
             CONTROL_NS,
             Set.of(),
             RETENTION,
             Duration.ofHours(1), // tests call the sweep themselves
             Duration.ZERO,
-            Duration.ofSeconds(2));
+            Duration.ofSeconds(2),
+            null);
+    config = customise.apply(base);
     server(new PostgresTestDatabase());
     start();
   }
 
   public void start() {
-    app = OperatorApp.start(client, config, Clock.systemUTC());
+    // Only used when a test enables AWS delivery; the Secrets Manager double checks the signature
+    // scope, not the key.
+    app =
+        OperatorApp.start(
+            client,
+            config,
+            Clock.systemUTC(),
+            () -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test")));
   }
 
   /** Stops the operator as a crash would leave things: no cleanup runs. */
@@ -134,7 +157,19 @@ public final class OperatorFixture implements AutoCloseable {
   /** Creates (or replaces) an AccessTarget on a server and waits until it is Ready. */
   public AccessTarget target(
       String server, String name, String grantSql, String revokeSql, String maxTtl) {
+    return target(server, name, grantSql, revokeSql, maxTtl, null);
+  }
+
+  /** As above, publishing credentials where {@code delivery} says (null: the default). */
+  public AccessTarget target(
+      String server,
+      String name,
+      String grantSql,
+      String revokeSql,
+      String maxTtl,
+      List<DeliveryMethod> delivery) {
     AccessTargetSpec spec = new AccessTargetSpec();
+    spec.setDelivery(delivery);
     spec.setServer(server);
     spec.setGrant(SqlSource.inline(grantSql));
     if (revokeSql != null) {
@@ -160,11 +195,21 @@ public final class OperatorFixture implements AutoCloseable {
   }
 
   public TemporaryDbAccess request(String name, String target, String requester, String ttl) {
+    return request(name, target, requester, ttl, spec -> {});
+  }
+
+  public TemporaryDbAccess request(
+      String name,
+      String target,
+      String requester,
+      String ttl,
+      Consumer<TemporaryDbAccessSpec> customise) {
     TemporaryDbAccessSpec spec = new TemporaryDbAccessSpec();
     spec.setTarget(target);
     spec.setRequester(requester);
     spec.setReason("integration test");
     spec.setTtl(ttl);
+    customise.accept(spec);
     TemporaryDbAccess tda = new TemporaryDbAccess();
     tda.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(REQUESTS_NS).build());
     tda.setSpec(spec);
@@ -184,6 +229,21 @@ public final class OperatorFixture implements AutoCloseable {
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> get(name), t -> t != null && condition.test(t));
+  }
+
+  /** Events are written in the background: wait for one, then return all of the request's. */
+  public List<Event> awaitEvent(String name, String reason) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> eventsFor(name),
+            events -> events.stream().anyMatch(e -> reason.equals(e.getReason())));
+  }
+
+  public List<Event> eventsFor(String name) {
+    return client.v1().events().inNamespace(REQUESTS_NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
   }
 
   public void awaitGone(String name) {
