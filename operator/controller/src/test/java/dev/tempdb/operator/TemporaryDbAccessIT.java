@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tempdb.api.v1alpha1.AccessTarget;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
+import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.operator.status.Conditions;
@@ -17,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +100,51 @@ class TemporaryDbAccessIT {
 
     op.target("reporting", READONLY_SQL, null, "8h");
     op.awaitPhase("later-1", Phase.Active);
+  }
+
+  @Test
+  void aDeliveryTheOperatorHasNotEnabledKeepsTargetAndRequestWaitingAndSaysHowToEnableIt()
+      throws SQLException {
+    AccessTarget target = new AccessTarget();
+    target.setMetadata(
+        new ObjectMetaBuilder()
+            .withName("aws-only")
+            .withNamespace(OperatorFixture.CONTROL_NS)
+            .build());
+    target.setSpec(new dev.tempdb.api.v1alpha1.AccessTargetSpec());
+    target.getSpec().setServer(OperatorFixture.SERVER);
+    target.getSpec().setGrant(dev.tempdb.api.v1alpha1.SqlSource.inline(READONLY_SQL));
+    target.getSpec().setDelivery(List.of(DeliveryMethod.AwsSecretsManager));
+    op.client().resource(target).create();
+
+    Condition notReady =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> {
+                  AccessTarget t =
+                      op.client()
+                          .resources(AccessTarget.class)
+                          .inNamespace(OperatorFixture.CONTROL_NS)
+                          .withName("aws-only")
+                          .get();
+                  return t.getStatus() == null
+                      ? null
+                      : Conditions.find(t.getStatus().getConditions(), Conditions.READY)
+                          .orElse(null);
+                },
+                c -> c != null && "DeliveryNotConfigured".equals(c.getReason()));
+    assertThat(notReady.getMessage())
+        .isEqualTo(
+            "spec.delivery: delivery AwsSecretsManager is not enabled on the operator (set"
+                + " TEMPDB_AWS_ENABLED=true, see docs/aws.md)");
+
+    op.request("aws-only-1", "aws-only", "pia@acme-corp.example", "1h");
+    TemporaryDbAccess pending = op.awaitPhase("aws-only-1", Phase.Pending);
+    assertThat(pending.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .contains("Ready=False/TargetNotReady");
+    assertThat(roleCount("tdb_pia_%")).isZero();
   }
 
   @Test

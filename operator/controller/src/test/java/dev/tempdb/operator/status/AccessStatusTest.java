@@ -44,6 +44,35 @@ class AccessStatusTest {
   }
 
   @Test
+  void activeStatusNamesEveryPlaceTheCredentialsWentButNoValues() {
+    TemporaryDbAccessStatus s =
+        new AccessStatus(null, 1L, T0)
+            .active(
+                "dana@x.example",
+                "pg",
+                "tdb_dana_abcdefgh",
+                LEASE,
+                new PublishedCredentials("s", "tempdb/dana@x.example/run-1", "arn:aws:x"));
+    assertThat(s.getMessage())
+        .endsWith("credentials in Secret s and AWS secret tempdb/dana@x.example/run-1");
+    assertThat(s.getCredentials().getAwsSecretArn()).isEqualTo("arn:aws:x");
+  }
+
+  @Test
+  void aPublishFailureIsProvisioningWithNoUserAndSaysWhy() {
+    TemporaryDbAccessStatus s =
+        new AccessStatus(null, 1L, T0).publishFailed("Publishing credentials failed: boom");
+    assertThat(s.getPhase()).isEqualTo(Phase.Provisioning);
+    assertThat(s.getMessage()).isEqualTo("Publishing credentials failed: boom");
+    assertThat(s.getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .containsExactly(
+            "Ready=False/PublishFailed",
+            "UserProvisioned=False/PublishFailed",
+            "CredentialsPublished=False/PublishFailed");
+  }
+
+  @Test
   void transitionTimeMovesOnlyWhenAConditionFlips() {
     TemporaryDbAccessStatus pending = new AccessStatus(null, 1L, T0).pending("TargetNotReady", "x");
     TemporaryDbAccessStatus stillPending =
