@@ -69,9 +69,11 @@ public final class OperatorApp implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, clock);
     List<CredentialSink> available = new ArrayList<>(List.of(new KubernetesSecretSink(client)));
     SecretsManagerClient secretsManager = null;
+    AwsSecretsManagerSink awsSink = null;
     if (config.aws() != null) {
       secretsManager = SecretsManagerClients.create(config.aws(), awsCredentials.get());
-      available.add(new AwsSecretsManagerSink(secretsManager, config.aws()));
+      awsSink = new AwsSecretsManagerSink(secretsManager, config.aws());
+      available.add(awsSink);
     }
     CredentialSinks sinks = new CredentialSinks(available);
 
@@ -113,7 +115,7 @@ public final class OperatorApp implements AutoCloseable {
         });
     operator.start();
 
-    OrphanSweeper sweeper = new OrphanSweeper(client, registry, config, clock);
+    OrphanSweeper sweeper = new OrphanSweeper(client, registry, awsSink, config, clock);
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

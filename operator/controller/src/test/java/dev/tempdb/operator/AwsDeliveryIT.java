@@ -288,4 +288,37 @@ class AwsDeliveryIT {
     assertThat(aws.secret(name).orElseThrow().tags())
         .containsEntry("tempdb.dev/expires-at", extended.getStatus().getExpiresAt());
   }
+
+  @Test
+  void theSweepDeletesTheSecretOfARequestWhoseFinalizerWasRemovedByHand() {
+    TemporaryDbAccess kept =
+        op.awaitPhase(
+            op.request("aws-8", AWS_ONLY, "kim@acme-corp.example", "1h").getMetadata().getName(),
+            Phase.Active);
+    TemporaryDbAccess forced =
+        op.awaitPhase(
+            op.request("aws-9", AWS_ONLY, "lou@acme-corp.example", "1h").getMetadata().getName(),
+            Phase.Active);
+    String orphan = forced.getStatus().getCredentials().getAwsSecretName();
+    aws.putForeign("tempdb/someone-elses", "not ours", Map.of("team", "payments"));
+
+    op.stop();
+    op.client()
+        .resource(forced)
+        .edit(
+            t -> {
+              t.getMetadata().setFinalizers(List.of());
+              return t;
+            });
+    op.client().resource(forced).delete();
+    op.awaitGone("aws-9");
+    op.start();
+    assertThat(aws.secret(orphan)).as("nobody withdrew it").isPresent();
+
+    assertThat(op.app().sweeper().sweepAwsSecrets()).containsExactly(orphan);
+
+    assertThat(aws.secret(orphan)).isEmpty();
+    assertThat(aws.secret(kept.getStatus().getCredentials().getAwsSecretName())).isPresent();
+    assertThat(aws.secret("tempdb/someone-elses")).isPresent();
+  }
 }

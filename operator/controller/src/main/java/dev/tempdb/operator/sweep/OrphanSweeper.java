@@ -6,11 +6,13 @@ import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.naming.Usernames;
+import dev.tempdb.core.sink.aws.AwsSecretsManagerSink;
 import dev.tempdb.core.sweep.OrphanSweep;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.servers.ServerRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,13 +32,22 @@ public final class OrphanSweeper {
 
   private final KubernetesClient client;
   private final ServerRegistry registry;
+  private final AwsSecretsManagerSink awsSecrets;
   private final OperatorConfig config;
   private final Clock clock;
 
+  /**
+   * @param awsSecrets the AWS sink whose secrets are swept too, or null when AWS delivery is off
+   */
   public OrphanSweeper(
-      KubernetesClient client, ServerRegistry registry, OperatorConfig config, Clock clock) {
+      KubernetesClient client,
+      ServerRegistry registry,
+      AwsSecretsManagerSink awsSecrets,
+      OperatorConfig config,
+      Clock clock) {
     this.client = client;
     this.registry = registry;
+    this.awsSecrets = awsSecrets;
     this.config = config;
     this.clock = clock;
   }
@@ -47,11 +58,58 @@ public final class OrphanSweeper {
   public Map<String, List<String>> sweepOnce() {
     // Never throw: a scheduled task that throws is never run again.
     try {
-      return sweepServers();
+      Map<String, List<String>> removed = sweepServers();
+      sweepAwsSecrets();
+      return removed;
     } catch (RuntimeException e) {
       LOG.warn("Orphan sweep failed, will try again next interval: {}", e.getMessage());
       return Map.of();
     }
+  }
+
+  /**
+   * Deletes AWS secrets of this installation whose request no longer exists, e.g. one whose
+   * finalizer was removed by hand (its Kubernetes Secret goes with it by owner reference; an AWS
+   * secret has no owner). Secrets first, requests second, as for users.
+   *
+   * @return the names of the secrets deleted
+   */
+  public List<String> sweepAwsSecrets() {
+    if (awsSecrets == null) {
+      return List.of();
+    }
+    List<AwsSecretsManagerSink.Published> published = awsSecrets.listPublished();
+    if (published.isEmpty()) {
+      return List.of();
+    }
+    Set<String> liveUids = new HashSet<>();
+    for (TemporaryDbAccess tda : requests()) {
+      Phase phase = tda.getStatus() == null ? null : tda.getStatus().getPhase();
+      if (phase != Phase.Expired && phase != Phase.Revoked) {
+        liveUids.add(tda.getMetadata().getUid());
+      }
+    }
+    Instant cutoff = clock.instant().minus(config.sweepGrace());
+    List<String> removed = new ArrayList<>();
+    for (AwsSecretsManagerSink.Published secret : published) {
+      boolean watched =
+          config.watchNamespaces().isEmpty()
+              || config.watchNamespaces().contains(secret.namespace());
+      boolean old = secret.createdAt() == null || secret.createdAt().isBefore(cutoff);
+      if (watched && old && !liveUids.contains(secret.uid())) {
+        try {
+          awsSecrets.deleteOrphan(secret);
+          removed.add(secret.name());
+        } catch (RuntimeException e) {
+          LOG.warn(
+              "Orphan sweep could not delete AWS secret {}: {}", secret.name(), e.getMessage());
+        }
+      }
+    }
+    if (!removed.isEmpty()) {
+      LOG.info("Orphan sweep deleted AWS secrets of requests that are gone: {}", removed);
+    }
+    return removed;
   }
 
   private Map<String, List<String>> sweepServers() {

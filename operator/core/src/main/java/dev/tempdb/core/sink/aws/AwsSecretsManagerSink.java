@@ -163,10 +163,61 @@ public final class AwsSecretsManagerSink implements CredentialSink {
     }
   }
 
+  /**
+   * A secret this operator installation published, as the orphan sweep sees it.
+   *
+   * @param namespace the namespace of the request it was published for
+   * @param uid the uid of that request
+   */
+  public record Published(String name, String namespace, String uid, Instant createdAt) {}
+
+  /** Every live secret carrying this installation's {@code tempdb.dev/managed-by} tag. */
+  public List<Published> listPublished() {
+    try {
+      return client
+          .listSecretsPaginator(
+              b ->
+                  b.filters(
+                      Filter.builder()
+                          .key(FilterNameStringType.TAG_KEY)
+                          .values(SecretTags.MANAGED_BY)
+                          .build(),
+                      Filter.builder()
+                          .key(FilterNameStringType.TAG_VALUE)
+                          .values(settings.managedBy())
+                          .build()))
+          .stream()
+          .flatMap(page -> page.secretList().stream())
+          .filter(s -> settings.managedBy().equals(tagsOf(s.tags()).get(SecretTags.MANAGED_BY)))
+          .filter(s -> tagsOf(s.tags()).containsKey(SecretTags.UID))
+          .map(
+              s ->
+                  new Published(
+                      s.name(),
+                      tagsOf(s.tags()).get(SecretTags.NAMESPACE),
+                      tagsOf(s.tags()).get(SecretTags.UID),
+                      s.createdDate()))
+          .toList();
+    } catch (SdkException e) {
+      throw failure("ListSecrets", SecretTags.MANAGED_BY + "=" + settings.managedBy(), e, null);
+    }
+  }
+
+  /** Deletes a secret whose request is gone, as {@link #withdraw} would have. */
+  public void deleteOrphan(Published orphan) {
+    deleteIfOwned(orphan.uid(), orphan.name(), orphan.namespace() + " (request gone)");
+  }
+
   private void deleteIfOwned(GrantOwner owner, String name) {
+    deleteIfOwned(owner.uid(), name, owner.key());
+  }
+
+  private void deleteIfOwned(String uid, String name, String whose) {
     try {
       DescribeSecretResponse existing = describe(name);
-      if (existing == null || !belongsTo(owner, existing) || existing.deletedDate() != null) {
+      if (existing == null
+          || !uid.equals(tagsOf(existing.tags()).get(SecretTags.UID))
+          || existing.deletedDate() != null) {
         return; // gone, not ours, or already deleted
       }
       client.deleteSecret(
@@ -178,7 +229,7 @@ public final class AwsSecretsManagerSink implements CredentialSink {
               b.recoveryWindowInDays((long) settings.recoveryWindowDays());
             }
           });
-      LOG.info("Deleted AWS secret {} of {}", name, owner.key());
+      LOG.info("Deleted AWS secret {} of {}", name, whose);
     } catch (ResourceNotFoundException alreadyGone) {
       // deleted between our look and the delete
     } catch (SdkException e) {
