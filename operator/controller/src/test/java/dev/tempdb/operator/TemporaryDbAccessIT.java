@@ -117,23 +117,7 @@ class TemporaryDbAccessIT {
     target.getSpec().setDelivery(List.of(DeliveryMethod.AwsSecretsManager));
     op.client().resource(target).create();
 
-    Condition notReady =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(20))
-            .until(
-                () -> {
-                  AccessTarget t =
-                      op.client()
-                          .resources(AccessTarget.class)
-                          .inNamespace(OperatorFixture.CONTROL_NS)
-                          .withName("aws-only")
-                          .get();
-                  return t.getStatus() == null
-                      ? null
-                      : Conditions.find(t.getStatus().getConditions(), Conditions.READY)
-                          .orElse(null);
-                },
-                c -> c != null && "DeliveryNotConfigured".equals(c.getReason()));
+    Condition notReady = awaitTargetReady("aws-only", "DeliveryNotConfigured");
     assertThat(notReady.getMessage())
         .isEqualTo(
             "spec.delivery: delivery AwsSecretsManager is not enabled on the operator (set"
@@ -161,23 +145,7 @@ class TemporaryDbAccessIT {
     sql.setConfigMapKeyRef(new dev.tempdb.api.v1alpha1.KeyRef("tempdb-targets-it", "shop.sql"));
     target.getSpec().setGrant(sql);
     op.client().resource(target).create();
-    Condition notReady =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(20))
-            .until(
-                () -> {
-                  AccessTarget t =
-                      op.client()
-                          .resources(AccessTarget.class)
-                          .inNamespace(OperatorFixture.CONTROL_NS)
-                          .withName("from-cm")
-                          .get();
-                  return t.getStatus() == null
-                      ? null
-                      : Conditions.find(t.getStatus().getConditions(), Conditions.READY)
-                          .orElse(null);
-                },
-                c -> c != null && "SqlNotFound".equals(c.getReason()));
+    Condition notReady = awaitTargetReady("from-cm", "SqlNotFound");
     assertThat(notReady.getMessage()).contains("tempdb-targets-it").contains("spec.grant");
     op.request("from-cm-1", "from-cm", "olive@acme-corp.example", "1h");
     op.awaitPhase("from-cm-1", Phase.Pending);
@@ -322,6 +290,25 @@ class TemporaryDbAccessIT {
   }
 
   /** Roles named exactly so, or starting with the part before a trailing %. */
+  /** Waits until the target's Ready condition has this reason, and returns it. */
+  static Condition awaitTargetReady(String target, String reason) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              AccessTarget t =
+                  op.client()
+                      .resources(AccessTarget.class)
+                      .inNamespace(OperatorFixture.CONTROL_NS)
+                      .withName(target)
+                      .get();
+              return t == null || t.getStatus() == null
+                  ? null
+                  : Conditions.find(t.getStatus().getConditions(), Conditions.READY).orElse(null);
+            },
+            c -> c != null && reason.equals(c.getReason()));
+  }
+
   static int roleCount(String nameOrPrefix) throws SQLException {
     return nameOrPrefix.endsWith("%")
         ? count(

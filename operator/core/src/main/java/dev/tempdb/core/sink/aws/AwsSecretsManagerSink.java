@@ -173,34 +173,19 @@ public final class AwsSecretsManagerSink implements CredentialSink {
 
   /** Every live secret carrying this installation's {@code tempdb.dev/managed-by} tag. */
   public List<Published> listPublished() {
-    try {
-      return client
-          .listSecretsPaginator(
-              b ->
-                  b.filters(
-                      Filter.builder()
-                          .key(FilterNameStringType.TAG_KEY)
-                          .values(SecretTags.MANAGED_BY)
-                          .build(),
-                      Filter.builder()
-                          .key(FilterNameStringType.TAG_VALUE)
-                          .values(settings.managedBy())
-                          .build()))
-          .stream()
-          .flatMap(page -> page.secretList().stream())
-          .filter(s -> settings.managedBy().equals(tagsOf(s.tags()).get(SecretTags.MANAGED_BY)))
-          .filter(s -> tagsOf(s.tags()).containsKey(SecretTags.UID))
-          .map(
-              s ->
-                  new Published(
-                      s.name(),
-                      tagsOf(s.tags()).get(SecretTags.NAMESPACE),
-                      tagsOf(s.tags()).get(SecretTags.UID),
-                      s.createdDate()))
-          .toList();
-    } catch (SdkException e) {
-      throw failure("ListSecrets", SecretTags.MANAGED_BY + "=" + settings.managedBy(), e, null);
+    List<Published> published = new java.util.ArrayList<>();
+    for (SecretListEntry secret : listTagged(SecretTags.MANAGED_BY, settings.managedBy())) {
+      Map<String, String> tags = tagsOf(secret.tags());
+      if (tags.containsKey(SecretTags.UID)) {
+        published.add(
+            new Published(
+                secret.name(),
+                tags.get(SecretTags.NAMESPACE),
+                tags.get(SecretTags.UID),
+                secret.createdDate()));
+      }
     }
+    return published;
   }
 
   /** Deletes a secret whose request is gone, as {@link #withdraw} would have. */
@@ -237,28 +222,30 @@ public final class AwsSecretsManagerSink implements CredentialSink {
     }
   }
 
-  /**
-   * Names of live secrets carrying this uid tag (ListSecrets hides ones scheduled for deletion).
-   */
+  /** Names of live secrets carrying this uid tag. */
   private List<String> namesTaggedWith(String uid) {
+    return listTagged(SecretTags.UID, uid).stream().map(SecretListEntry::name).toList();
+  }
+
+  /**
+   * Live secrets (ListSecrets hides ones scheduled for deletion) with the tag {@code key=value}.
+   * The tag-key and tag-value filters match prefixes and may match different tags, so the result is
+   * narrowed to exact matches of that one tag.
+   */
+  private List<SecretListEntry> listTagged(String key, String value) {
     try {
       return client
           .listSecretsPaginator(
               b ->
                   b.filters(
-                      Filter.builder()
-                          .key(FilterNameStringType.TAG_KEY)
-                          .values(SecretTags.UID)
-                          .build(),
-                      Filter.builder().key(FilterNameStringType.TAG_VALUE).values(uid).build()))
+                      Filter.builder().key(FilterNameStringType.TAG_KEY).values(key).build(),
+                      Filter.builder().key(FilterNameStringType.TAG_VALUE).values(value).build()))
           .stream()
           .flatMap(page -> page.secretList().stream())
-          // Filters match prefixes and any tag: keep exact matches of this tag only.
-          .filter(s -> uid.equals(tagsOf(s.tags()).get(SecretTags.UID)))
-          .map(SecretListEntry::name)
+          .filter(s -> value.equals(tagsOf(s.tags()).get(key)))
           .toList();
     } catch (SdkException e) {
-      throw failure("ListSecrets", "tagged " + SecretTags.UID + "=" + uid, e, null);
+      throw failure("ListSecrets", "tagged " + key + "=" + value, e, null);
     }
   }
 
