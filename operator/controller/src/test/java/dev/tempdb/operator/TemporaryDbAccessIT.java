@@ -129,6 +129,20 @@ class TemporaryDbAccessIT {
         .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
         .contains("Ready=False/TargetNotReady");
     assertThat(roleCount("tdb_pia_%")).isZero();
+
+    // A request asking for it itself on a target that does not: waits the same way, says why.
+    op.request(
+        "aws-only-2",
+        "readonly",
+        "quin@acme-corp.example",
+        "1h",
+        spec -> spec.setDelivery(List.of(DeliveryMethod.AwsSecretsManager)));
+    TemporaryDbAccess waiting = op.awaitPhase("aws-only-2", Phase.Pending);
+    assertThat(waiting.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .contains("Ready=False/DeliveryNotConfigured");
+    assertThat(waiting.getStatus().getMessage()).contains("TEMPDB_AWS_ENABLED=true");
+    assertThat(roleCount("tdb_quin_%")).isZero();
   }
 
   @Test

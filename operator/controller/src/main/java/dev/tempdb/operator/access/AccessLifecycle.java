@@ -94,6 +94,7 @@ public final class AccessLifecycle {
     ResolvedTarget target;
     try {
       target = resolver.resolve(access);
+      sinks.forMethods(target.delivery()); // a delivery the operator lacks: wait, say so
     } catch (ConditionException e) {
       if (granted) {
         // Expiry must not wait for the target: keep the grant, and look again at the latest at
