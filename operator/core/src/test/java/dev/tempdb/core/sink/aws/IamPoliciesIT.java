@@ -92,7 +92,8 @@ class IamPoliciesIT {
                     .isIn(
                         "secretsmanager:GetSecretValue",
                         "secretsmanager:DescribeSecret",
-                        "secretsmanager:ListSecrets"));
+                        "secretsmanager:ListSecrets",
+                        "kms:Decrypt"));
   }
 
   @Test
