@@ -30,6 +30,18 @@ public final class Main {
         clientConfig.getMasterUrl(),
         config.controlNamespace(),
         config.watchNamespaces().isEmpty() ? "all namespaces" : config.watchNamespaces());
+    if (config.aws() != null) {
+      LOG.info(
+          "AWS Secrets Manager delivery on: region {}, secret names {}, requester tag {},"
+              + " managed-by {}, deletion {}",
+          config.aws().region() == null ? "from the SDK chain" : config.aws().region(),
+          config.aws().names(),
+          config.aws().requesterTagKey(),
+          config.aws().managedBy(),
+          config.aws().recoveryWindowDays() == 0
+              ? "immediate"
+              : "after " + config.aws().recoveryWindowDays() + " days");
+    }
     OperatorApp app = OperatorApp.start(client, config, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
