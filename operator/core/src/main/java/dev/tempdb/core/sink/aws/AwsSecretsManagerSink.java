@@ -133,20 +133,34 @@ public final class AwsSecretsManagerSink implements CredentialSink {
         return; // nothing of this request published here
       }
       String current = client.getSecretValue(b -> b.secretId(name)).secretString();
-      ObjectNode value = (ObjectNode) JSON.readTree(current);
-      value.put("expiresAt", expiresAt.toString());
-      String updated = JSON.writeValueAsString(value);
-      client.putSecretValue(b -> b.secretId(name).secretString(updated));
+      String updated = withExpiry(current, expiresAt);
+      if (updated != null) {
+        client.putSecretValue(b -> b.secretId(name).secretString(updated));
+      } else {
+        // Someone replaced the value with something else: leave it, move the tag only.
+        LOG.warn("AWS secret {} does not hold the JSON this operator wrote; expiry tag only", name);
+      }
       client.tagResource(
           b -> b.secretId(name).tags(tag(SecretTags.EXPIRES_AT, expiresAt.toString())));
     } catch (SdkException e) {
       throw failure("PutSecretValue", name, e, null);
-    } catch (JsonProcessingException | ClassCastException e) {
-      // Someone replaced the value with something else: leave it, move the tag only.
-      LOG.warn("AWS secret {} does not hold the JSON this operator wrote; expiry tag only", name);
-      client.tagResource(
-          b -> b.secretId(name).tags(tag(SecretTags.EXPIRES_AT, expiresAt.toString())));
     }
+  }
+
+  /**
+   * The published JSON with a new expiry, or null if it is not a JSON object. The parser's own
+   * message is never used: it would quote the value, password included.
+   */
+  private static String withExpiry(String value, Instant expiresAt) {
+    try {
+      if (value != null && JSON.readTree(value) instanceof ObjectNode node) {
+        node.put("expiresAt", expiresAt.toString());
+        return JSON.writeValueAsString(node);
+      }
+    } catch (JsonProcessingException notJson) {
+      // handled as "not ours" below
+    }
+    return null;
   }
 
   @Override

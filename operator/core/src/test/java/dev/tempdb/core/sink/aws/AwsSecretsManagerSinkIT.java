@@ -266,6 +266,25 @@ class AwsSecretsManagerSinkIT {
   }
 
   @Test
+  void updateExpiryOfAValueSomeoneReplacedKeepsTheirValueAndMovesOnlyTheTag() {
+    AwsSecretsManagerSettings settings =
+        settings(SecretNameTemplate.DEFAULT, 0, Duration.ofSeconds(10));
+    AwsSecretsManagerSink sink = sink(settings);
+    sink.publish(owner, credentials(Passwords.generate()));
+    SecretsManagerClients.create(
+            settings,
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-key")))
+        .putSecretValue(b -> b.secretId(expectedName()).secretString("not {json"));
+    Instant later = EXPIRY.plus(2, ChronoUnit.HOURS);
+
+    sink.updateExpiry(owner, later);
+
+    Secret secret = aws.secret(expectedName()).orElseThrow();
+    assertThat(secret.currentValue()).hasValue("not {json");
+    assertThat(secret.tags()).containsEntry("tempdb.dev/expires-at", later.toString());
+  }
+
+  @Test
   void updateExpiryOfARequestThatPublishedNothingHereChangesNothing() {
     sink().updateExpiry(owner, EXPIRY);
 
