@@ -315,10 +315,27 @@ class AwsDeliveryIT {
     op.start();
     assertThat(aws.secret(orphan)).as("nobody withdrew it").isPresent();
 
-    assertThat(op.app().sweeper().sweepAwsSecrets()).containsExactly(orphan);
+    // Other tests' requests are still live: only the orphan may go.
+    assertThat(op.app().sweeper().sweepAwsSecrets())
+        .contains(orphan)
+        .doesNotContain(kept.getStatus().getCredentials().getAwsSecretName());
 
     assertThat(aws.secret(orphan)).isEmpty();
     assertThat(aws.secret(kept.getStatus().getCredentials().getAwsSecretName())).isPresent();
     assertThat(aws.secret("tempdb/someone-elses")).isPresent();
+  }
+
+  @Test
+  void anAwsOutageDoesNotHoldUpRequestsThatNeverUsedAws() {
+    op.request("aws-10", DEFAULT_DELIVERY, "max@acme-corp.example", "1h");
+    TemporaryDbAccess active = op.awaitPhase("aws-10", Phase.Active);
+    for (String operation : List.of("ListSecrets", "DescribeSecret", "DeleteSecret")) {
+      aws.fail(operation, 1000, 500, "InternalServiceError");
+    }
+
+    op.client().resource(active).delete();
+
+    op.awaitGone("aws-10");
+    assertThat(db.userExists(active.getStatus().getUsername())).isFalse();
   }
 }

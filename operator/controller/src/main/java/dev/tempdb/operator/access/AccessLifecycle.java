@@ -15,6 +15,7 @@ import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.core.lease.Lease;
 import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.core.naming.Usernames;
+import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.core.sink.GrantOwner;
 import dev.tempdb.core.sink.PublishedSecret;
 import dev.tempdb.core.sink.SinkException;
@@ -27,8 +28,11 @@ import dev.tempdb.operator.status.Reasons;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +171,7 @@ public final class AccessLifecycle {
       // Never granted and nowhere to look: a user created just before a crash would belong to a
       // server we cannot name, and the orphan sweep removes it. Credentials that crashed attempt
       // may have published are withdrawn (a Kubernetes Secret would go with its owner anyway).
-      AccessGrants.withdraw(owner(access), sinks.all());
+      withdrawBestEffort(access);
       return Step.finished();
     }
     Step step;
@@ -180,7 +184,7 @@ public final class AccessLifecycle {
         // sweep removes such a user once the server is back.
         LOG.warn(
             "Deleted before it was granted; leaving any user to the sweep: {}", e.getMessage());
-        AccessGrants.withdraw(owner(access), sinks.all());
+        withdrawBestEffort(access);
         return Step.finished();
       }
       TemporaryDbAccessStatus status =
@@ -229,7 +233,8 @@ public final class AccessLifecycle {
       }
       // This attempt rolled back, but an earlier one may have left a user and a Secret (a crash
       // before Active was recorded): remove them, or Failed would hide working credentials.
-      AccessGrants.revoke(engine, username, target.revokeSql(), owner(access), sinks.all());
+      AccessGrants.revoke(
+          engine, username, target.revokeSql(), owner(access), withdrawFrom(access));
       events.warning(access, Reasons.GRANT_FAILED, e.getMessage());
       return Step.then(next.failed(Reasons.GRANT_FAILED, e.getMessage()), null);
     } catch (SinkException e) {
@@ -317,14 +322,16 @@ public final class AccessLifecycle {
     String username = username(access, server, engine);
     RevocationResult result;
     try {
-      result = AccessGrants.revoke(engine, username, revokeSql(access), owner(access), sinks.all());
+      result =
+          AccessGrants.revoke(
+              engine, username, revokeSql(access), owner(access), withdrawFrom(access));
     } catch (EngineException e) {
       if (!e.isPermanent()) {
         throw e;
       }
       // E.g. the admin lost its rights on the user: nothing was locked. Withdraw the credentials
       // anyway, say so, and try again later; VALID UNTIL still refuses new logins after expiry.
-      AccessGrants.withdraw(owner(access), sinks.all());
+      AccessGrants.withdraw(owner(access), withdrawFrom(access));
       TemporaryDbAccessStatus status =
           next.revocationFailed("Revocation failed, will retry: " + e.getMessage());
       warnOnce(access, status, Reasons.REVOCATION_FAILED, status.getMessage());
@@ -343,11 +350,75 @@ public final class AccessLifecycle {
             + (result.sessionsTerminated() > 0
                 ? ", " + result.sessionsTerminated() + " session(s) ended"
                 : "")
-            + ", credentials withdrawn";
+            + ", credentials withdrawn"
+            + awsSecretLeftBehind(access);
     events.normal(access, endPhase == Phase.Expired ? Reasons.EXPIRED : Reasons.REVOKED, how);
     LOG.info("{}", how);
     TemporaryDbAccessStatus status = next.ended(endPhase, username, how);
     return Step.then(status, untilRetentionEnds(status, clock.instant()));
+  }
+
+  /**
+   * The sinks that may hold this request's credentials: a Kubernetes Secret always (cheap to
+   * check), AWS if status recorded a secret there or the request or its target delivers there (a
+   * crash may have published before status recorded it). Not every configured sink: an AWS outage
+   * must not hold up requests that never used AWS.
+   */
+  private List<CredentialSink> withdrawFrom(TemporaryDbAccess access) {
+    Set<DeliveryMethod> methods = EnumSet.of(DeliveryMethod.KubernetesSecret);
+    TemporaryDbAccessStatus stored = access.getStatus();
+    if (stored != null
+        && stored.getCredentials() != null
+        && stored.getCredentials().getAwsSecretName() != null) {
+      methods.add(DeliveryMethod.AwsSecretsManager);
+    }
+    if (access.getSpec().getDelivery() != null) {
+      methods.addAll(access.getSpec().getDelivery());
+    } else {
+      try {
+        resolver
+            .target(access.getSpec().getTarget())
+            .map(t -> t.getSpec().getDelivery())
+            .ifPresent(methods::addAll);
+      } catch (TargetUnavailableException e) {
+        // no target to ask: what status recorded is all we know
+      }
+    }
+    return sinks.configured(methods);
+  }
+
+  /**
+   * A request deleted before it was granted: withdraw what a crashed attempt may have published,
+   * but do not hold the deletion (or its namespace) hostage to an unreachable sink. The orphan
+   * sweep deletes an AWS secret whose request is gone.
+   */
+  private void withdrawBestEffort(TemporaryDbAccess access) {
+    try {
+      AccessGrants.withdraw(owner(access), withdrawFrom(access));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Deleted before it was granted; leaving its credentials to the sweep: {}",
+          e.getMessage());
+    }
+  }
+
+  /** Says so when status recorded an AWS secret that this operator can no longer delete. */
+  private String awsSecretLeftBehind(TemporaryDbAccess access) {
+    TemporaryDbAccessStatus stored = access.getStatus();
+    String name =
+        stored == null || stored.getCredentials() == null
+            ? null
+            : stored.getCredentials().getAwsSecretName();
+    if (name == null || sinks.methods().contains(DeliveryMethod.AwsSecretsManager)) {
+      return "";
+    }
+    String message =
+        "AWS secret "
+            + name
+            + " was NOT deleted: AWS delivery is off on the operator; delete it by hand (its"
+            + " password no longer works)";
+    events.warning(access, Reasons.DELIVERY_NOT_CONFIGURED, message);
+    return "; " + message;
   }
 
   /** A warning event only when the status it explains is new, so retries do not flood events. */

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** The configured credential sinks, by delivery method. */
@@ -48,8 +49,8 @@ public final class CredentialSinks {
             : "");
   }
 
-  /** Every sink, for withdrawing: a crash may have published before status recorded where. */
-  public List<CredentialSink> all() {
-    return List.copyOf(sinks.values());
+  /** The configured sinks among these methods; methods the operator lacks are skipped. */
+  public List<CredentialSink> configured(Collection<DeliveryMethod> methods) {
+    return methods.stream().distinct().map(sinks::get).filter(Objects::nonNull).toList();
   }
 }

@@ -48,13 +48,16 @@ public final class AwsDeliveryConfig {
             "TEMPDB_AWS_REQUESTER_TAG", AwsSecretsManagerSettings.DEFAULT_REQUESTER_TAG);
     SecretTags.keyProblem(requesterTag)
         .ifPresent(p -> fail("TEMPDB_AWS_REQUESTER_TAG", requesterTag, "an AWS tag key " + p));
+    if (requesterTag.startsWith("tempdb.dev/")) {
+      fail("TEMPDB_AWS_REQUESTER_TAG", requesterTag, "tempdb.dev/ tags are the operator's own");
+    }
     String managedBy =
         env.getOrDefault("TEMPDB_AWS_MANAGED_BY", AwsSecretsManagerSettings.DEFAULT_MANAGED_BY);
-    if (managedBy.isEmpty()) {
-      fail("TEMPDB_AWS_MANAGED_BY", managedBy, "must not be empty");
+    // ListSecrets filter values allow fewer characters than tag values, and the sweep filters on
+    // it.
+    if (!managedBy.matches("[A-Za-z0-9 :_@/+=.-]{1,256}")) {
+      fail("TEMPDB_AWS_MANAGED_BY", managedBy, "use letters, digits, spaces and :_@/+=.- only");
     }
-    SecretTags.valueProblem(managedBy)
-        .ifPresent(p -> fail("TEMPDB_AWS_MANAGED_BY", managedBy, "an AWS tag value " + p));
     SecretNameTemplate names;
     String template =
         env.getOrDefault("TEMPDB_AWS_SECRET_NAME_TEMPLATE", SecretNameTemplate.DEFAULT);

@@ -94,8 +94,10 @@ public final class OrphanSweeper {
     for (AwsSecretsManagerSink.Published secret : published) {
       boolean watched =
           config.watchNamespaces().isEmpty()
-              || config.watchNamespaces().contains(secret.namespace());
-      boolean old = secret.createdAt() == null || secret.createdAt().isBefore(cutoff);
+              || (secret.namespace() != null
+                  && config.watchNamespaces().contains(secret.namespace()));
+      // No creation time: treat as young, never as old.
+      boolean old = secret.createdAt() != null && secret.createdAt().isBefore(cutoff);
       if (watched && old && !liveUids.contains(secret.uid())) {
         try {
           awsSecrets.deleteOrphan(secret);

@@ -76,6 +76,8 @@ class AwsDeliveryConfigTest {
     assertThatThrownBy(() -> enabledWith("TEMPDB_AWS_REQUESTER_TAG", "aws:user"))
         .hasMessageContaining("TEMPDB_AWS_REQUESTER_TAG")
         .hasMessageContaining("aws:");
+    assertThatThrownBy(() -> enabledWith("TEMPDB_AWS_REQUESTER_TAG", "tempdb.dev/uid"))
+        .hasMessageContaining("tempdb.dev/ tags are the operator's own");
     assertThatThrownBy(() -> enabledWith("TEMPDB_AWS_MANAGED_BY", "tempdb#1"))
         .hasMessageContaining("TEMPDB_AWS_MANAGED_BY");
     assertThatThrownBy(() -> enabledWith("TEMPDB_AWS_ENDPOINT", "secretsmanager.local"))

@@ -51,10 +51,26 @@ public final class AccessGrants {
           "Publishing credentials of {} failed; revoking user {} again",
           owner.key(),
           grant.username());
+      // The user first, and its outcome is what the caller reports: "removed again" must be true.
       try {
-        revoke(engine, grant.username(), revokeSql, owner, sinks);
+        RevocationResult result = engine.revoke(grant.username(), revokeSql);
+        if (!result.userGone()) {
+          e.addSuppressed(
+              new IllegalStateException(
+                  "user " + grant.username() + " is locked but not dropped: " + result.detail()));
+        }
       } catch (RuntimeException rollbackFailure) {
         e.addSuppressed(rollbackFailure);
+      }
+      // Then whatever was published before the failure. If this fails too (the sink that just
+      // failed is likely still down), the retry publishes over it or the revocation removes it.
+      try {
+        withdraw(owner, sinks);
+      } catch (RuntimeException withdrawFailure) {
+        LOG.warn(
+            "Withdrawing what was published for {} failed, left to the retry: {}",
+            owner.key(),
+            withdrawFailure.getMessage());
       }
       throw e;
     }

@@ -119,8 +119,13 @@ public final class SecretsManagerDouble implements AutoCloseable {
 
   record Version(String id, String value, Set<String> stages, Instant created) {}
 
-  /** What to do instead of serving the next call of an operation. */
-  private record Fault(int status, String type, Duration delay) {}
+  /**
+   * What to do instead of serving the next call of an operation.
+   *
+   * @param echo whether the error message quotes the request's SecretString, as a careless service
+   *     might: callers must not pass it on
+   */
+  private record Fault(int status, String type, Duration delay, boolean echo) {}
 
   private SecretsManagerDouble(HttpServer server) {
     this.server = server;
@@ -150,13 +155,25 @@ public final class SecretsManagerDouble implements AutoCloseable {
     for (int i = 0; i < times; i++) {
       faults
           .computeIfAbsent(operation, k -> new ArrayDeque<>())
-          .add(new Fault(status, errorType, null));
+          .add(new Fault(status, errorType, null, false));
+    }
+  }
+
+  /** As {@link #fail}, with an error message that quotes the secret value sent. */
+  public synchronized void failEchoingTheValue(
+      String operation, int times, int status, String errorType) {
+    for (int i = 0; i < times; i++) {
+      faults
+          .computeIfAbsent(operation, k -> new ArrayDeque<>())
+          .add(new Fault(status, errorType, null, true));
     }
   }
 
   /** The next call of {@code operation} hangs for {@code delay}, then fails without effect. */
   public synchronized void delay(String operation, Duration delay) {
-    faults.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Fault(0, null, delay));
+    faults
+        .computeIfAbsent(operation, k -> new ArrayDeque<>())
+        .add(new Fault(0, null, delay, false));
   }
 
   /** Drops queued faults. */
@@ -238,7 +255,11 @@ public final class SecretsManagerDouble implements AutoCloseable {
         respond(exchange, 500, error("InternalServiceError", "Answered too late"));
         return;
       } else if (fault != null) {
-        respond(exchange, fault.status(), error(fault.type(), "Injected " + fault.type()));
+        String message =
+            fault.echo()
+                ? "Injected " + fault.type() + " for value " + text(request, "SecretString")
+                : "Injected " + fault.type();
+        respond(exchange, fault.status(), error(fault.type(), message));
         return;
       }
       try {

@@ -171,9 +171,20 @@ public final class AwsSecretsManagerSink implements CredentialSink {
     } catch (SinkException tooLong) {
       // Never published under that name; the tag search below still finds anything else.
     }
+    String primary = names.isEmpty() ? null : names.iterator().next();
     names.addAll(namesTaggedWith(owner.uid()));
     for (String name : names) {
-      deleteIfOwned(owner, name);
+      try {
+        deleteIfOwned(owner, name);
+      } catch (SinkException e) {
+        if (name.equals(primary)) {
+          throw e;
+        }
+        // Found only by its tag (an older template, or someone else's secret carrying our tags):
+        // a failure there must not block the revocation forever.
+        LOG.warn(
+            "Could not delete AWS secret {} tagged for {}: {}", name, owner.key(), e.getMessage());
+      }
     }
   }
 
@@ -215,7 +226,7 @@ public final class AwsSecretsManagerSink implements CredentialSink {
     try {
       DescribeSecretResponse existing = describe(name);
       if (existing == null
-          || !uid.equals(tagsOf(existing.tags()).get(SecretTags.UID))
+          || !ours(uid, tagsOf(existing.tags()))
           || existing.deletedDate() != null) {
         return; // gone, not ours, or already deleted
       }
@@ -271,8 +282,14 @@ public final class AwsSecretsManagerSink implements CredentialSink {
     }
   }
 
-  private static boolean belongsTo(GrantOwner owner, DescribeSecretResponse secret) {
-    return owner.uid().equals(tagsOf(secret.tags()).get(SecretTags.UID));
+  private boolean belongsTo(GrantOwner owner, DescribeSecretResponse secret) {
+    return ours(owner.uid(), tagsOf(secret.tags()));
+  }
+
+  /** Published by this installation for this request: both tags must say so. */
+  private boolean ours(String uid, Map<String, String> tags) {
+    return uid.equals(tags.get(SecretTags.UID))
+        && settings.managedBy().equals(tags.get(SecretTags.MANAGED_BY));
   }
 
   private String takenMessage(String name, DescribeSecretResponse existing) {
@@ -315,8 +332,13 @@ public final class AwsSecretsManagerSink implements CredentialSink {
         detail.startsWith("AccessDenied")
             ? " (the operator's IAM role needs deploy/aws/operator-policy.json)"
             : "";
-    return SinkException.retryable(
-        "AWS Secrets Manager " + operation + " of " + what + " failed: " + detail + hint, null);
+    String message =
+        "AWS Secrets Manager " + operation + " of " + what + " failed: " + detail + hint;
+    // Our inputs are validated before any call, so AWS refusing a parameter means a setting is
+    // wrong (e.g. TEMPDB_AWS_KMS_KEY_ID): retrying the same request cannot help.
+    boolean permanent =
+        detail.startsWith("InvalidParameterException") || detail.startsWith("ValidationException");
+    return permanent ? SinkException.permanent(message) : SinkException.retryable(message, null);
   }
 
   private static String description(GrantOwner owner) {

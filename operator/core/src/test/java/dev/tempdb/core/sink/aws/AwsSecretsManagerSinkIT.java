@@ -84,6 +84,12 @@ class AwsSecretsManagerSinkIT {
     return new AwsSecretsManagerSink(client, settings);
   }
 
+  private static SecretsManagerClient client() {
+    return SecretsManagerClients.create(
+        settings(SecretNameTemplate.DEFAULT, 0, Duration.ofSeconds(10)),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-key")));
+  }
+
   private static AwsSecretsManagerSink sink() {
     return sink(settings(SecretNameTemplate.DEFAULT, 0, Duration.ofSeconds(10)));
   }
@@ -271,10 +277,7 @@ class AwsSecretsManagerSinkIT {
         settings(SecretNameTemplate.DEFAULT, 0, Duration.ofSeconds(10));
     AwsSecretsManagerSink sink = sink(settings);
     sink.publish(owner, credentials(Passwords.generate()));
-    SecretsManagerClients.create(
-            settings,
-            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test-key")))
-        .putSecretValue(b -> b.secretId(expectedName()).secretString("not {json"));
+    client().putSecretValue(b -> b.secretId(expectedName()).secretString("not {json"));
     Instant later = EXPIRY.plus(2, ChronoUnit.HOURS);
 
     sink.updateExpiry(owner, later);
@@ -303,16 +306,50 @@ class AwsSecretsManagerSinkIT {
 
   @Test
   void serviceErrorsAreRetriedByTheSdkThenReportedRetryableWithoutTheSecret() {
-    aws.fail("CreateSecret", 3, 500, "InternalServiceError");
+    aws.failEchoingTheValue("CreateSecret", 3, 500, "InternalServiceError");
     String password = Passwords.generate();
 
     assertThatThrownBy(() -> sink().publish(owner, credentials(password)))
         .isInstanceOf(SinkException.class)
         .matches(e -> !((SinkException) e).isPermanent())
         .hasMessageContaining("CreateSecret of " + expectedName() + " failed: InternalServiceError")
+        .hasMessageContaining("\"password\":\"****\"")
         .hasMessageNotContaining(password);
     assertThat(aws.calls()).containsExactly("CreateSecret", "CreateSecret", "CreateSecret");
     assertThat(aws.secret(expectedName())).isEmpty();
+  }
+
+  @Test
+  void awsRefusingAParameterIsPermanentSinceRetryingCannotHelp() {
+    aws.fail("CreateSecret", 1, 400, "InvalidParameterException");
+
+    assertThatThrownBy(() -> sink().publish(owner, credentials(Passwords.generate())))
+        .isInstanceOf(SinkException.class)
+        .matches(e -> ((SinkException) e).isPermanent())
+        .hasMessageContaining("InvalidParameterException");
+  }
+
+  @Test
+  void aForeignSecretScheduledForDeletionIsLeftAloneAndTheMessageSaysWhenItGoes() {
+    aws.putForeign(expectedName(), "theirs", Map.of("team", "payments"));
+    client().deleteSecret(b -> b.secretId(expectedName()).recoveryWindowInDays(7L));
+
+    assertThatThrownBy(() -> sink().publish(owner, credentials(Passwords.generate())))
+        .isInstanceOf(SinkException.class)
+        .matches(e -> ((SinkException) e).isPermanent())
+        .hasMessageContaining("is scheduled for deletion on")
+        .hasMessageContaining("belongs to nothing managed by tempdb-operator");
+    assertThat(aws.calls()).doesNotContain("RestoreSecret", "PutSecretValue");
+  }
+
+  @Test
+  void withdrawNeverDeletesASecretThatOnlyCopiesThisRequestsUidTag() {
+    aws.putForeign("elsewhere/copy", "theirs", Map.of("tempdb.dev/uid", owner.uid()));
+
+    sink().withdraw(owner);
+
+    assertThat(aws.secret("elsewhere/copy")).isPresent();
+    assertThat(aws.calls()).doesNotContain("DeleteSecret");
   }
 
   @Test
