@@ -128,8 +128,7 @@ public final class AwsSecretsManagerSink implements CredentialSink {
   public void updateExpiry(GrantOwner owner, Instant expiresAt) {
     String name = settings.names().render(owner);
     try {
-      DescribeSecretResponse existing = describe(name);
-      if (existing == null || !belongsTo(owner, existing) || existing.deletedDate() != null) {
+      if (!publishedHere(owner.uid(), name)) {
         return; // nothing of this request published here
       }
       String current = client.getSecretValue(b -> b.secretId(name)).secretString();
@@ -224,10 +223,7 @@ public final class AwsSecretsManagerSink implements CredentialSink {
 
   private void deleteIfOwned(String uid, String name, String whose) {
     try {
-      DescribeSecretResponse existing = describe(name);
-      if (existing == null
-          || !ours(uid, tagsOf(existing.tags()))
-          || existing.deletedDate() != null) {
+      if (!publishedHere(uid, name)) {
         return; // gone, not ours, or already deleted
       }
       client.deleteSecret(
@@ -274,11 +270,13 @@ public final class AwsSecretsManagerSink implements CredentialSink {
     }
   }
 
-  private DescribeSecretResponse describe(String name) {
+  /** Whether {@code name} is a live secret (not scheduled for deletion) of this request. */
+  private boolean publishedHere(String uid, String name) {
     try {
-      return client.describeSecret(b -> b.secretId(name));
+      DescribeSecretResponse existing = client.describeSecret(b -> b.secretId(name));
+      return ours(uid, tagsOf(existing.tags())) && existing.deletedDate() == null;
     } catch (ResourceNotFoundException e) {
-      return null;
+      return false;
     }
   }
 
