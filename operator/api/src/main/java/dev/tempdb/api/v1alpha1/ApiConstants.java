@@ -9,6 +9,14 @@ public final class ApiConstants {
   public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
 
   /**
+   * Who a request is for, usually an email: the characters a database user name, an AWS tag value
+   * and a log line can all carry safely.
+   */
+  public static final String REQUESTER_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._%+@-]*$";
+
+  public static final int REQUESTER_MAX_LENGTH = 254;
+
+  /**
    * A duration such as {@code 30m}, {@code 1h30m} or {@code 90s}: the subset of Go's duration
    * syntax that Kubernetes CEL's {@code duration()} also understands, so CEL rules can compare two
    * durations.

@@ -30,8 +30,8 @@ public class TemporaryDbAccessSpec {
   private String target;
 
   @Required
-  @Size(min = 1, max = 254)
-  @Pattern("^[A-Za-z0-9][A-Za-z0-9._%+@-]*$")
+  @Size(min = 1, max = ApiConstants.REQUESTER_MAX_LENGTH)
+  @Pattern(ApiConstants.REQUESTER_PATTERN)
   @JsonPropertyDescription(
       "Who the access is for, usually an email. It names the database user and is recorded in"
           + " status and events.")

@@ -24,7 +24,7 @@ import dev.tempdb.operator.events.EventRecorder;
 import dev.tempdb.operator.servers.ServerRegistry;
 import dev.tempdb.operator.status.AccessStatus;
 import dev.tempdb.operator.status.ConditionException;
-import dev.tempdb.operator.status.Reasons;
+import dev.tempdb.api.v1alpha1.Reasons;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

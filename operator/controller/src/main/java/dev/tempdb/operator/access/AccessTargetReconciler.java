@@ -10,7 +10,7 @@ import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.core.lease.LeasePolicy;
 import dev.tempdb.operator.status.Conditions;
-import dev.tempdb.operator.status.Reasons;
+import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.operator.status.StatusPatches;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;

@@ -2,7 +2,7 @@ package dev.tempdb.operator.access;
 
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.core.sink.CredentialSink;
-import dev.tempdb.operator.status.Reasons;
+import dev.tempdb.api.v1alpha1.Reasons;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;

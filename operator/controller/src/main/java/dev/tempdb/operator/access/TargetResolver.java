@@ -7,7 +7,7 @@ import dev.tempdb.api.v1alpha1.SqlSource;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.lease.LeasePolicy;
 import dev.tempdb.operator.status.Conditions;
-import dev.tempdb.operator.status.Reasons;
+import dev.tempdb.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.List;
 import java.util.Optional;

@@ -12,7 +12,7 @@ import dev.tempdb.core.engine.EngineException;
 import dev.tempdb.core.engine.ServerEndpoint;
 import dev.tempdb.core.lease.Durations;
 import dev.tempdb.core.sink.Credentials;
-import dev.tempdb.operator.status.Reasons;
+import dev.tempdb.api.v1alpha1.Reasons;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;

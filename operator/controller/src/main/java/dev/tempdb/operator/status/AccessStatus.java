@@ -1,5 +1,6 @@
 package dev.tempdb.operator.status;
 
+import dev.tempdb.api.v1alpha1.Reasons;
 import static dev.tempdb.operator.status.Conditions.of;
 
 import dev.tempdb.api.v1alpha1.Phase;

@@ -12,6 +12,7 @@ import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessSpec;
 import dev.tempdb.api.v1alpha1.Tls;
 import dev.tempdb.api.v1alpha1.TlsMode;
+import dev.tempdb.core.testing.KubernetesFixture;
 import dev.tempdb.core.testing.PostgresFixture;
 import dev.tempdb.operator.OperatorApp;
 import dev.tempdb.operator.config.OperatorConfig;

@@ -1,4 +1,4 @@
-package dev.tempdb.operator.status;
+package dev.tempdb.api.v1alpha1;
 
 /**
  * The fixed set of CamelCase reasons used in conditions and events, so alerts and scripts can match

@@ -1,4 +1,4 @@
-package dev.tempdb.operator.testing;
+package dev.tempdb.core.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.tempdb.operator.testing;
+package dev.tempdb.core.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,0 +1,99 @@
+package dev.tempdb.sym.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The webhook's request signature: {@code X-Tempdb-Signature: v1=<hex HMAC-SHA256>} over {@code
+ * v1:<timestamp>:<raw body>}, with the Unix-seconds timestamp sent in {@code X-Tempdb-Timestamp}.
+ * The timestamp is inside the signed bytes, so an old request cannot be replayed under a new one.
+ */
+public final class WebhookSignature {
+  public static final String SIGNATURE_HEADER = "X-Tempdb-Signature";
+  public static final String TIMESTAMP_HEADER = "X-Tempdb-Timestamp";
+  private static final String VERSION = "v1";
+
+  /** Why a request was or was not accepted; only {@link #VALID} lets it through. */
+  public enum Verdict {
+    VALID("valid"),
+    MISSING("the request is not signed: send " + TIMESTAMP_HEADER + " and " + SIGNATURE_HEADER),
+    MALFORMED(
+        TIMESTAMP_HEADER + " must be Unix seconds and " + SIGNATURE_HEADER + " must be v1=<hex>"),
+    STALE("the request's timestamp is outside the accepted window; check the sender's clock"),
+    MISMATCH("the signature does not match; check the shared secret");
+
+    private final String explanation;
+
+    Verdict(String explanation) {
+      this.explanation = explanation;
+    }
+
+    public String explanation() {
+      return explanation;
+    }
+  }
+
+  private WebhookSignature() {}
+
+  /** The header value for a body, as a sender computes it. */
+  public static String sign(byte[] key, long timestamp, byte[] body) {
+    return VERSION + "=" + HexFormat.of().formatHex(mac(key, timestamp, body));
+  }
+
+  /**
+   * @param keys the accepted keys (the current one and, while rotating, the previous one)
+   * @param window how far the timestamp may be from now, either way
+   */
+  public static Verdict verify(
+      List<byte[]> keys,
+      String timestampHeader,
+      String signatureHeader,
+      byte[] body,
+      Instant now,
+      Duration window) {
+    if (timestampHeader == null || signatureHeader == null) {
+      return Verdict.MISSING;
+    }
+    long timestamp;
+    byte[] presented;
+    try {
+      timestamp = Long.parseLong(timestampHeader.trim());
+      String signature = signatureHeader.trim();
+      if (!signature.startsWith(VERSION + "=")) {
+        return Verdict.MALFORMED;
+      }
+      presented = HexFormat.of().parseHex(signature.substring(VERSION.length() + 1));
+    } catch (IllegalArgumentException e) {
+      return Verdict.MALFORMED;
+    }
+    if (Math.abs(now.getEpochSecond() - timestamp) > window.toSeconds()) {
+      return Verdict.STALE;
+    }
+    boolean matches = false;
+    for (byte[] key : keys) {
+      // Every key is checked, and MessageDigest.isEqual takes the same time wherever the bytes
+      // differ, so timing reveals neither the signature nor which key matched.
+      matches |= MessageDigest.isEqual(mac(key, timestamp, body), presented);
+    }
+    return matches ? Verdict.VALID : Verdict.MISMATCH;
+  }
+
+  private static byte[] mac(byte[] key, long timestamp, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      mac.update((VERSION + ":" + timestamp + ":").getBytes(StandardCharsets.US_ASCII));
+      return mac.doFinal(body);
+    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+}
