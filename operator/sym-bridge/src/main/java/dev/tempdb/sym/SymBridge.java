@@ -152,7 +152,7 @@ public final class SymBridge {
 
   private TemporaryDbAccess create(Resource<TemporaryDbAccess> resource, TemporaryDbAccess wanted) {
     try {
-      return resource.create();
+      return client.resource(wanted).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;

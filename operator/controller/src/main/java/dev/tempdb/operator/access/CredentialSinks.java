@@ -1,8 +1,8 @@
 package dev.tempdb.operator.access;
 
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
-import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.api.v1alpha1.Reasons;
+import dev.tempdb.core.sink.CredentialSink;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.tempdb.operator.servers;
 
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DatabaseServerStatus;
+import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.core.engine.EngineException;
 import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.operator.status.Conditions;
-import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.operator.status.StatusPatches;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;

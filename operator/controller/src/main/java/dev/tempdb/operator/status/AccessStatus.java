@@ -1,10 +1,10 @@
 package dev.tempdb.operator.status;
 
-import dev.tempdb.api.v1alpha1.Reasons;
 import static dev.tempdb.operator.status.Conditions.of;
 
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
+import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.core.lease.Lease;
 import dev.tempdb.operator.status.Conditions.Desired;
