@@ -1,9 +1,12 @@
 package dev.tempdb.operator;
 
 import dev.tempdb.operator.config.OperatorConfig;
+import dev.tempdb.sym.webhook.SymWebhookServer;
+import dev.tempdb.sym.webhook.WebhookMain;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -18,7 +21,7 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws InterruptedException, IOException {
     OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
     Config clientConfig = Config.autoConfigure(null);
     // Every call to the API server is bounded.
@@ -43,12 +46,21 @@ public final class Main {
               : "after " + config.aws().recoveryWindowDays() + " days");
     }
     OperatorApp app = OperatorApp.start(client, config, Clock.systemUTC());
+    // The Sym webhook (docs/sym.md) shares the operator's client; a bad TEMPDB_SYM_* setting
+    // stops the start, naming the variable.
+    SymWebhookServer webhook =
+        "true".equalsIgnoreCase(System.getenv("TEMPDB_SYM_WEBHOOK_ENABLED"))
+            ? WebhookMain.start(client, System.getenv(), config.controlNamespace())
+            : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   LOG.info("Stopping tempdb-operator");
+                  if (webhook != null) {
+                    webhook.close();
+                  }
                   app.close();
                   client.close();
                   stopped.countDown();

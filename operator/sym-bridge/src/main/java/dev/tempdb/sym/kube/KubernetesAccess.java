@@ -54,6 +54,18 @@ public final class KubernetesAccess {
       String caData,
       AwsCredentialsProvider credentials,
       Clock clock) {
+    return new KubernetesClientBuilder()
+        .withConfig(eksConfig(cluster, region, endpoint, caData, credentials, clock))
+        .build();
+  }
+
+  static Config eksConfig(
+      String cluster,
+      String region,
+      String endpoint,
+      String caData,
+      AwsCredentialsProvider credentials,
+      Clock clock) {
     URI uri = URI.create(endpoint.trim());
     if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
       throw new IllegalArgumentException(
@@ -72,9 +84,10 @@ public final class KubernetesAccess {
             .withMasterUrl(uri.toString())
             .withCaCertData(caData.trim())
             .build();
+    // Consulted by fabric8 before every request, so the token is never older than EKS accepts.
     config.setOauthTokenProvider(new EksTokenProvider(credentials, region, cluster, clock));
     bound(config);
-    return new KubernetesClientBuilder().withConfig(config).build();
+    return config;
   }
 
   private static void bound(Config config) {
