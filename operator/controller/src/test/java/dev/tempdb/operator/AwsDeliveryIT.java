@@ -18,7 +18,6 @@ import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.core.sink.GrantOwner;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSettings;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSink;
-import dev.tempdb.core.sink.aws.SecretNameTemplate;
 import dev.tempdb.core.sink.aws.SecretsManagerClients;
 import dev.tempdb.core.testing.SecretsManagerDouble;
 import dev.tempdb.core.testing.SecretsManagerDouble.Secret;
@@ -60,16 +59,7 @@ class AwsDeliveryIT {
   @BeforeAll
   static void start() {
     aws = SecretsManagerDouble.start();
-    settings =
-        new AwsSecretsManagerSettings(
-            SecretsManagerDouble.REGION,
-            aws.endpoint(),
-            SecretNameTemplate.parse(SecretNameTemplate.DEFAULT),
-            "sym.user",
-            "tempdb-operator",
-            null,
-            0,
-            Duration.ofSeconds(5));
+    settings = aws.operatorSettings();
     op = new OperatorFixture(config -> config.withAws(settings));
     db.recreateSchema("ledger", "entries (id int PRIMARY KEY, amount int)");
     db.admin("INSERT INTO ledger.entries VALUES (1, 100)");

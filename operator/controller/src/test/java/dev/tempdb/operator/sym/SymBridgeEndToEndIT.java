@@ -9,7 +9,6 @@ import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSettings;
-import dev.tempdb.core.sink.aws.SecretNameTemplate;
 import dev.tempdb.core.testing.ProjectFiles;
 import dev.tempdb.core.testing.SecretsManagerDouble;
 import dev.tempdb.operator.testing.OperatorFixture;
@@ -57,16 +56,7 @@ class SymBridgeEndToEndIT {
   @BeforeAll
   static void start() throws Exception {
     aws = SecretsManagerDouble.start();
-    AwsSecretsManagerSettings settings =
-        new AwsSecretsManagerSettings(
-            SecretsManagerDouble.REGION,
-            aws.endpoint(),
-            SecretNameTemplate.parse(SecretNameTemplate.DEFAULT),
-            "sym.user",
-            "tempdb-operator",
-            null,
-            0,
-            Duration.ofSeconds(5));
+    AwsSecretsManagerSettings settings = aws.operatorSettings();
     op = new OperatorFixture(config -> config.withAws(settings));
     db.recreateSchema("orders", "items (id int PRIMARY KEY)");
     db.admin("INSERT INTO orders.items VALUES (1)");

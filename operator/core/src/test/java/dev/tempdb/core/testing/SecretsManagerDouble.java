@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tempdb.core.sink.aws.AwsSecretsManagerSettings;
+import dev.tempdb.core.sink.aws.SecretNameTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -146,6 +148,22 @@ public final class SecretsManagerDouble implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * What the operator is configured with to deliver here: the default name template, requester tag
+   * {@code sym.user}, no KMS key, immediate deletion, a 5 second call budget.
+   */
+  public AwsSecretsManagerSettings operatorSettings() {
+    return new AwsSecretsManagerSettings(
+        REGION,
+        endpoint(),
+        SecretNameTemplate.parse(SecretNameTemplate.DEFAULT),
+        "sym.user",
+        AwsSecretsManagerSettings.DEFAULT_MANAGED_BY,
+        null,
+        0,
+        Duration.ofSeconds(5));
   }
 
   // --- test controls
