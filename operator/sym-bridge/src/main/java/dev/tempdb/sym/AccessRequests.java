@@ -1,6 +1,7 @@
 package dev.tempdb.sym;
 
 import dev.tempdb.api.v1alpha1.ApiConstants;
+import dev.tempdb.api.v1alpha1.DurationSyntax;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessSpec;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -68,14 +69,15 @@ public final class AccessRequests {
               + event.symTarget()
               + "=readonly.");
     }
+    String name = resourceName(event);
     TemporaryDbAccessSpec spec = new TemporaryDbAccessSpec();
     spec.setTarget(target);
     spec.setRequester(requester);
     spec.setReason(event.reason() == null ? null : abbreviate(event.reason(), REASON_MAX));
-    spec.setTtl(event.duration().map(SymDurations::toTtl).orElse(null));
+    spec.setTtl(event.duration().map(DurationSyntax::format).orElse(null));
     // The run id names the AWS secret (tempdb/{requester}/{requestId}), so the requester can tell
     // their secrets apart by the Sym request they came from.
-    spec.setRequestId(resourceName(event).substring("sym-".length()));
+    spec.setRequestId(name.substring("sym-".length()));
     if (!settings.delivery().isEmpty()) {
       spec.setDelivery(settings.delivery());
     }
@@ -88,7 +90,7 @@ public final class AccessRequests {
     putIfPresent(annotations, EVENT, event.eventId());
 
     ObjectMeta meta = new ObjectMeta();
-    meta.setName(resourceName(event));
+    meta.setName(name);
     meta.setNamespace(settings.namespace());
     meta.setLabels(Map.of(MANAGED_BY_LABEL, MANAGED_BY));
     meta.setAnnotations(annotations);

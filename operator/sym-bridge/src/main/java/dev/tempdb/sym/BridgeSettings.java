@@ -3,11 +3,9 @@ package dev.tempdb.sym;
 import dev.tempdb.api.v1alpha1.ApiConstants;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,7 +67,13 @@ public record BridgeSettings(
         namespace,
         targets(env.getOrDefault("TEMPDB_SYM_TARGETS", "")),
         delivery(env.getOrDefault("TEMPDB_SYM_DELIVERY", "")),
-        waitTimeout(env.get("TEMPDB_SYM_WAIT_TIMEOUT")));
+        EnvSettings.duration(
+            env,
+            "TEMPDB_SYM_WAIT_TIMEOUT",
+            DEFAULT_WAIT,
+            Duration.ofNanos(1),
+            Duration.ofMinutes(14),
+            "above zero and at most 14m (Lambda's limit is 15m), e.g. 20s"));
   }
 
   static Map<String, String> targets(String spec) {
@@ -113,26 +117,6 @@ public record BridgeSettings(
       }
     }
     return methods;
-  }
-
-  static Duration waitTimeout(String value) {
-    if (value == null || value.isBlank()) {
-      return DEFAULT_WAIT;
-    }
-    String v = value.trim().toUpperCase(Locale.ROOT);
-    try {
-      Duration d = Duration.parse(v.startsWith("P") ? v : "PT" + v);
-      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofMinutes(14)) > 0) {
-        throw new DateTimeParseException("out of range", v, 0);
-      }
-      return d;
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "TEMPDB_SYM_WAIT_TIMEOUT \""
-              + value
-              + "\" must be a duration above zero and at most 14m (Lambda's limit is 15m),"
-              + " e.g. 20s");
-    }
   }
 
   /** The AccessTarget a Sym target name refers to. */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * Reads Sym's {@code fields.duration}, whose unit Sym does not document: an integer is seconds, a
  * string may be seconds ({@code "1800"}), units ({@code 30m}, {@code 1h}, {@code 1d}, {@code
- * 1h30m}) or ISO-8601 ({@code PT30M}). Writes the result in the operator's ttl syntax.
+ * 1h30m}) or ISO-8601 ({@code PT30M}).
  */
 public final class SymDurations {
   private static final Pattern UNITS =
@@ -97,21 +97,5 @@ public final class SymDurations {
 
   private static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
-  }
-
-  /** Formats as the operator's ttl: {@code 30m}, {@code 1h30m}, {@code 24h}, {@code 90s}. */
-  public static String toTtl(Duration duration) {
-    long seconds = duration.getSeconds();
-    StringBuilder ttl = new StringBuilder();
-    if (seconds >= 3600) {
-      ttl.append(seconds / 3600).append('h');
-    }
-    if (seconds % 3600 >= 60) {
-      ttl.append(seconds % 3600 / 60).append('m');
-    }
-    if (seconds % 60 > 0 || ttl.length() == 0) {
-      ttl.append(seconds % 60).append('s');
-    }
-    return ttl.toString();
   }
 }

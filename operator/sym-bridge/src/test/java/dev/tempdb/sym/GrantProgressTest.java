@@ -6,8 +6,6 @@ import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
 import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
-import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,18 +14,7 @@ class GrantProgressTest {
     TemporaryDbAccess access =
         AccessRequests.toResource(SymEvents.parse(SymPayloads.escalate()), BridgeSettings.of("ns"));
     if (phase != null) {
-      TemporaryDbAccessStatus status = new TemporaryDbAccessStatus();
-      status.setPhase(phase);
-      status.setMessage(message);
-      status.setConditions(
-          List.of(
-              new ConditionBuilder()
-                  .withType("Ready")
-                  .withStatus(phase == Phase.Active ? "True" : "False")
-                  .withReason(reason)
-                  .withMessage(message)
-                  .build()));
-      access.setStatus(status);
+      access.setStatus(OperatorStatus.of(phase, reason, message));
     }
     return access;
   }

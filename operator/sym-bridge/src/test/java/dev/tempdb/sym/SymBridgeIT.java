@@ -54,19 +54,9 @@ class SymBridgeIT {
 
   private void operatorSets(Phase phase, String reason, String message) {
     TemporaryDbAccess access = awaitCreated();
-    TemporaryDbAccessStatus status = new TemporaryDbAccessStatus();
-    status.setPhase(phase);
-    status.setMessage(message);
+    TemporaryDbAccessStatus status = OperatorStatus.of(phase, reason, message);
     status.setUsername("tmp_dana_1a2b3c");
     status.setExpiresAt("2026-11-21T15:17:29Z");
-    status.setConditions(
-        List.of(
-            new io.fabric8.kubernetes.api.model.ConditionBuilder()
-                .withType("Ready")
-                .withStatus(phase == Phase.Active ? "True" : "False")
-                .withReason(reason)
-                .withMessage(message)
-                .build()));
     access.setStatus(status);
     CLIENT.resource(access).updateStatus();
   }

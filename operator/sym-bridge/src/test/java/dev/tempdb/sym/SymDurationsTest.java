@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tempdb.api.v1alpha1.DurationSyntax;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,7 +81,7 @@ class SymDurationsTest {
     "3601, 1h1s"
   })
   void ttlsAreWrittenInTheOperatorsSyntax(long seconds, String ttl) {
-    assertThat(SymDurations.toTtl(Duration.ofSeconds(seconds))).isEqualTo(ttl);
+    assertThat(DurationSyntax.format(Duration.ofSeconds(seconds))).isEqualTo(ttl);
     assertThat(ttl).matches(dev.tempdb.api.v1alpha1.ApiConstants.DURATION_PATTERN);
   }
 }

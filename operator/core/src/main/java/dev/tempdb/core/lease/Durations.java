@@ -39,19 +39,4 @@ public final class Durations {
     }
     return total;
   }
-
-  /** Formats a duration the way the API writes them, e.g. {@code 1h30m}. */
-  public static String format(Duration d) {
-    StringBuilder out = new StringBuilder();
-    if (d.toHours() > 0) {
-      out.append(d.toHours()).append('h');
-    }
-    if (d.toMinutesPart() > 0) {
-      out.append(d.toMinutesPart()).append('m');
-    }
-    if (d.toSecondsPart() > 0 || out.isEmpty()) {
-      out.append(d.toSecondsPart()).append('s');
-    }
-    return out.toString();
-  }
 }

@@ -1,5 +1,6 @@
 package dev.tempdb.core.lease;
 
+import dev.tempdb.api.v1alpha1.DurationSyntax;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -40,7 +41,7 @@ public final class LeasePolicy {
             "spec.expiresAt",
             expiresAt
                 + " is more than the target's maxTtl ("
-                + Durations.format(maxTtl)
+                + DurationSyntax.format(maxTtl)
                 + ") after the grant time; request an earlier expiry or ask for a target with a"
                 + " longer maxTtl");
       }
@@ -51,9 +52,9 @@ public final class LeasePolicy {
             "spec.ttl",
             ttl
                 + " is longer than the target's maxTtl ("
-                + Durations.format(maxTtl)
+                + DurationSyntax.format(maxTtl)
                 + "); request at most "
-                + Durations.format(maxTtl));
+                + DurationSyntax.format(maxTtl));
       }
       end = grantedAt.plus(requested);
     }

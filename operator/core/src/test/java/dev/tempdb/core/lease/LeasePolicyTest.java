@@ -3,6 +3,7 @@ package dev.tempdb.core.lease;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tempdb.api.v1alpha1.DurationSyntax;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class LeasePolicyTest {
   @Test
   void parsesAndFormatsCompoundDurations() {
     assertThat(Durations.parse("1h30m15s", "f")).isEqualTo(Duration.ofSeconds(5415));
-    assertThat(Durations.format(Duration.ofSeconds(5415))).isEqualTo("1h30m15s");
-    assertThat(Durations.format(Duration.ofHours(8))).isEqualTo("8h");
+    assertThat(DurationSyntax.format(Duration.ofSeconds(5415))).isEqualTo("1h30m15s");
+    assertThat(DurationSyntax.format(Duration.ofHours(8))).isEqualTo("8h");
   }
 }

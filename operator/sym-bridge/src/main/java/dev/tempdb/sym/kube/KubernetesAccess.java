@@ -34,31 +34,21 @@ public final class KubernetesAccess {
       return new KubernetesClientBuilder().withConfig(config).build();
     }
     String region = required(env, "AWS_REGION", "the cluster's region, e.g. us-east-1");
-    return eks(
-        cluster.trim(),
-        region,
-        required(env, "TEMPDB_KUBE_ENDPOINT", "the cluster's API endpoint (https://...)"),
-        required(
-            env,
-            "TEMPDB_KUBE_CA_DATA",
-            "the cluster's certificateAuthority.data from aws eks describe-cluster"),
-        DefaultCredentialsProvider.builder().build(),
-        Clock.systemUTC());
+    Config config =
+        eksConfig(
+            cluster.trim(),
+            region,
+            required(env, "TEMPDB_KUBE_ENDPOINT", "the cluster's API endpoint (https://...)"),
+            required(
+                env,
+                "TEMPDB_KUBE_CA_DATA",
+                "the cluster's certificateAuthority.data from aws eks describe-cluster"),
+            DefaultCredentialsProvider.builder().build(),
+            Clock.systemUTC());
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  /** A client for an EKS cluster, authenticated as the given AWS credentials. */
-  public static KubernetesClient eks(
-      String cluster,
-      String region,
-      String endpoint,
-      String caData,
-      AwsCredentialsProvider credentials,
-      Clock clock) {
-    return new KubernetesClientBuilder()
-        .withConfig(eksConfig(cluster, region, endpoint, caData, credentials, clock))
-        .build();
-  }
-
+  /** Settings for an EKS cluster, authenticated as the given AWS credentials. */
   static Config eksConfig(
       String cluster,
       String region,

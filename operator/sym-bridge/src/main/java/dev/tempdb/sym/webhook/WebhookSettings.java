@@ -1,8 +1,7 @@
 package dev.tempdb.sym.webhook;
 
+import dev.tempdb.sym.EnvSettings;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,47 +46,18 @@ public record WebhookSettings(
           "TEMPDB_SYM_WEBHOOK_SECRET must be name or namespace/name (got " + secret + ")");
     }
     return new WebhookSettings(
-        integer(env, "TEMPDB_SYM_WEBHOOK_PORT", DEFAULT_PORT, 1, 65535),
+        EnvSettings.integer(env, "TEMPDB_SYM_WEBHOOK_PORT", DEFAULT_PORT, 1, 65535),
         parts.length == 2 ? parts[0] : defaultNamespace,
         parts[parts.length - 1],
         env.getOrDefault("TEMPDB_SYM_WEBHOOK_SECRET_KEY", "hmac-key"),
-        window(env.get("TEMPDB_SYM_WEBHOOK_REPLAY_WINDOW")),
-        integer(env, "TEMPDB_SYM_WEBHOOK_MAX_BODY", DEFAULT_MAX_BODY, 1024, 1024 * 1024));
-  }
-
-  private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        name + " must be a whole number from " + min + " to " + max + " (got " + value + ")");
-  }
-
-  private static Duration window(String value) {
-    if (value == null || value.isBlank()) {
-      return DEFAULT_REPLAY_WINDOW;
-    }
-    String v = value.trim().toUpperCase(Locale.ROOT);
-    try {
-      Duration d = Duration.parse(v.startsWith("P") ? v : "PT" + v);
-      if (d.compareTo(Duration.ofSeconds(30)) >= 0 && d.compareTo(Duration.ofMinutes(15)) <= 0) {
-        return d;
-      }
-    } catch (DateTimeParseException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "TEMPDB_SYM_WEBHOOK_REPLAY_WINDOW must be a duration from 30s to 15m, e.g. 5m (got "
-            + value
-            + ")");
+        EnvSettings.duration(
+            env,
+            "TEMPDB_SYM_WEBHOOK_REPLAY_WINDOW",
+            DEFAULT_REPLAY_WINDOW,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(15),
+            "from 30s to 15m, e.g. 5m"),
+        EnvSettings.integer(
+            env, "TEMPDB_SYM_WEBHOOK_MAX_BODY", DEFAULT_MAX_BODY, 1024, 1024 * 1024));
   }
 }
