@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +86,9 @@ public final class OperatorApp implements AutoCloseable {
                     // Status is patched with merge patches: the fabric8 mock server (tests,
                     // sandbox) does not implement server-side apply.
                     .withUseSSAToPatchPrimaryResource(false)
+                    // Resource versions are comparable (etcd revisions): an event older than a
+                    // status we just wrote must not replace it in the cache.
+                    .withParseResourceVersions(true)
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(30)));
     operator.register(
         new DatabaseServerReconciler(registry, clock),
@@ -95,7 +99,15 @@ public final class OperatorApp implements AutoCloseable {
     operator.register(
         new TemporaryDbAccessReconciler(
             config.controlNamespace(),
-            resolver -> new AccessLifecycle(config, resolver, registry, sinks, events, clock),
+            resolver ->
+                new AccessLifecycle(
+                    config,
+                    resolver,
+                    registry,
+                    sinks,
+                    events,
+                    access -> Optional.ofNullable(client.resource(access).get()),
+                    clock),
             clock),
         c -> {
           // Revocation must never give up: retry without limit, backing off to once a minute,

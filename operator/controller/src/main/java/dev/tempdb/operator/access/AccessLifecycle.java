@@ -32,7 +32,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * operator re-issues no credentials. A crash before Active was recorded is healed by provisioning
  * again: the user name is deterministic, so the same user gets a fresh password that is published
  * over the old one.
+ *
+ * <p>A grant is the one step that is not harmless to repeat (it rotates a password someone may just
+ * have fetched), so it is decided on the latest copy from the API, never on a cached one that may
+ * predate the status recording Active.
+ *
+ * @param latest reads the request from the API (empty when it is gone)
  */
 public final class AccessLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLifecycle.class);
@@ -54,6 +62,7 @@ public final class AccessLifecycle {
   private final ServerRegistry servers;
   private final CredentialSinks sinks;
   private final EventRecorder events;
+  private final Function<TemporaryDbAccess, Optional<TemporaryDbAccess>> latest;
   private final Clock clock;
 
   public AccessLifecycle(
@@ -62,12 +71,14 @@ public final class AccessLifecycle {
       ServerRegistry servers,
       CredentialSinks sinks,
       EventRecorder events,
+      Function<TemporaryDbAccess, Optional<TemporaryDbAccess>> latest,
       Clock clock) {
     this.config = config;
     this.resolver = resolver;
     this.servers = servers;
     this.sinks = sinks;
     this.events = events;
+    this.latest = latest;
     this.clock = clock;
   }
 
@@ -204,6 +215,16 @@ public final class AccessLifecycle {
       AccessStatus next,
       Lease lease,
       Instant now) {
+    Optional<TemporaryDbAccess> fresh = latest.apply(access);
+    if (fresh.isEmpty()) {
+      return Step.then(access.getStatus(), null); // deleted meanwhile: cleanup takes over
+    }
+    if (!Objects.equals(
+        fresh.get().getMetadata().getResourceVersion(),
+        access.getMetadata().getResourceVersion())) {
+      LOG.debug("Cached copy was stale; deciding again on the latest");
+      return reconcile(fresh.get());
+    }
     DatabaseServer server = target.server();
     DatabaseEngine engine = servers.engineFor(server);
     String username = username(access, server, engine);
@@ -442,7 +463,7 @@ public final class AccessLifecycle {
     }
   }
 
-  private java.util.Optional<DatabaseServer> serverOf(TemporaryDbAccess access) {
+  private Optional<DatabaseServer> serverOf(TemporaryDbAccess access) {
     String name = serverName(access);
     return name == null ? java.util.Optional.empty() : resolver.server(name);
   }
