@@ -32,6 +32,28 @@ public interface DatabaseEngine extends AutoCloseable {
    */
   RevocationResult revoke(String username, String revokeSql);
 
+  /**
+   * RoleGrant strategy, step 1: reads whether {@code roles} may be granted to the existing login
+   * user {@code user} and which of them it already holds directly. Changes nothing.
+   */
+  RoleCheck checkRoles(String user, List<String> roles);
+
+  /**
+   * RoleGrant strategy, step 2: grants each role to the existing user; a role it already holds is
+   * left as it is. MySQL/MariaDB also make the role active in the user's new sessions (a default
+   * role) when that does not replace a default role the user already has.
+   */
+  void grantRoles(String user, List<String> roles);
+
+  /**
+   * RoleGrant strategy, the end: revokes each role from the user (a role it no longer holds counts
+   * as revoked), clears a default role that pointed at one of them, and, when asked, ends the
+   * user's sessions so a role taken with SET ROLE cannot be kept.
+   *
+   * @return the sessions ended
+   */
+  int revokeRoles(String user, List<String> roles, boolean endSessions);
+
   /** Users whose name starts with the prefix and that carry this operator's marker. */
   List<ManagedUser> listManagedUsers(String prefix);
 

@@ -6,6 +6,7 @@ import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
+import dev.tempdb.core.engine.RoleCheck;
 import dev.tempdb.core.engine.UserGrant;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,21 @@ class OrphanSweepTest {
    * Records which users the sweep asked to revoke; the engine itself is tested against PostgreSQL.
    */
   private static final class RecordingEngine implements DatabaseEngine {
+    @Override
+    public RoleCheck checkRoles(String user, List<String> roles) {
+      throw new UnsupportedOperationException("not written yet");
+    }
+
+    @Override
+    public void grantRoles(String user, List<String> roles) {
+      throw new UnsupportedOperationException("not written yet");
+    }
+
+    @Override
+    public int revokeRoles(String user, List<String> roles, boolean endSessions) {
+      throw new UnsupportedOperationException("not written yet");
+    }
+
     final List<String> revoked = new ArrayList<>();
 
     @Override

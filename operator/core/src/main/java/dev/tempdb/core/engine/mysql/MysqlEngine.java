@@ -9,6 +9,7 @@ import dev.tempdb.core.engine.Jdbc;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
+import dev.tempdb.core.engine.RoleCheck;
 import dev.tempdb.core.engine.SqlTemplate;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
@@ -227,6 +228,21 @@ public final class MysqlEngine implements DatabaseEngine {
     } catch (SQLException e) {
       throw failure("could not revoke user " + username, e);
     }
+  }
+
+  @Override
+  public RoleCheck checkRoles(String user, List<String> roles) {
+    throw new UnsupportedOperationException("not written yet");
+  }
+
+  @Override
+  public void grantRoles(String user, List<String> roles) {
+    throw new UnsupportedOperationException("not written yet");
+  }
+
+  @Override
+  public int revokeRoles(String user, List<String> roles, boolean endSessions) {
+    throw new UnsupportedOperationException("not written yet");
   }
 
   @Override
