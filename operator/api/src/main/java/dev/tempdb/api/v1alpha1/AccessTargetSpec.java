@@ -14,6 +14,18 @@ import java.util.List;
 @ValidationRule(
     value = "duration(self.defaultTtl) <= duration(self.maxTtl)",
     message = "defaultTtl must not be longer than maxTtl")
+@ValidationRule(
+    value = "self.strategy == 'RoleGrant' || has(self.grant)",
+    message = "grant is required with strategy TemporaryUser")
+@ValidationRule(
+    value = "self.strategy == 'RoleGrant' ? has(self.roles) : !has(self.roles)",
+    message = "roles is required with strategy RoleGrant, and only used by it")
+@ValidationRule(
+    value = "self.strategy != 'RoleGrant' || (!has(self.grant) && !has(self.revoke))",
+    message = "strategy RoleGrant grants spec.roles; grant and revoke SQL are for TemporaryUser")
+@ValidationRule(
+    value = "self.strategy == 'RoleGrant' || (!has(self.userMapping) && !has(self.endSessions))",
+    message = "userMapping and endSessions are used only with strategy RoleGrant")
 public class AccessTargetSpec {
   @Required
   @Pattern(ApiConstants.NAME_PATTERN)
@@ -22,14 +34,34 @@ public class AccessTargetSpec {
 
   @Default("TemporaryUser")
   @JsonPropertyDescription(
-      "TemporaryUser: each request gets its own database user, dropped when the access ends.")
+      "TemporaryUser: each request gets its own database user, dropped when the access ends."
+          + " RoleGrant: the requester's existing database user is granted spec.roles until the"
+          + " access ends; no credentials are published.")
   private Strategy strategy = Strategy.TemporaryUser;
 
-  @Required
   @JsonPropertyDescription(
-      "SQL that gives a new user its rights, e.g. GRANT SELECT ON ALL TABLES IN SCHEMA app TO"
-          + " {username}. Runs in the same transaction as the user's creation (PostgreSQL).")
+      "TemporaryUser (required): SQL that gives a new user its rights, e.g. GRANT SELECT ON ALL"
+          + " TABLES IN SCHEMA app TO {username}. Runs in the same transaction as the user's"
+          + " creation (PostgreSQL).")
   private SqlSource grant;
+
+  @Size(min = 1, max = 16)
+  @JsonPropertyDescription(
+      "RoleGrant (required): existing database roles granted to the requester's user, e.g."
+          + " [analyst]. MariaDB activates one default role at login: list one role that holds"
+          + " the others.")
+  private List<@Pattern("^[A-Za-z_][A-Za-z0-9_$-]{0,62}$") String> roles;
+
+  @JsonPropertyDescription(
+      "RoleGrant: how a requester maps to their database user. Default: the part of the email"
+          + " before the @, lower-cased, with - replaced by _.")
+  private UserMapping userMapping;
+
+  @JsonPropertyDescription(
+      "RoleGrant: end the user's sessions when the roles are revoked, so a session that ran SET"
+          + " ROLE cannot keep them. Off by default: the user keeps their own login and work."
+          + " (TemporaryUser always ends sessions.)")
+  private Boolean endSessions;
 
   @JsonPropertyDescription(
       "Optional SQL run at revocation, before the user is dropped, to undo what grant did outside"
@@ -90,6 +122,30 @@ public class AccessTargetSpec {
 
   public void setGrant(SqlSource grant) {
     this.grant = grant;
+  }
+
+  public List<String> getRoles() {
+    return roles;
+  }
+
+  public void setRoles(List<String> roles) {
+    this.roles = roles;
+  }
+
+  public UserMapping getUserMapping() {
+    return userMapping;
+  }
+
+  public void setUserMapping(UserMapping userMapping) {
+    this.userMapping = userMapping;
+  }
+
+  public Boolean getEndSessions() {
+    return endSessions;
+  }
+
+  public void setEndSessions(Boolean endSessions) {
+    this.endSessions = endSessions;
   }
 
   public SqlSource getRevoke() {

@@ -28,6 +28,13 @@ public final class Reasons {
   public static final String REVOCATION_FAILED = "RevocationFailed";
   public static final String DELIVERY_NOT_CONFIGURED = "DeliveryNotConfigured";
   public static final String PUBLISH_FAILED = "PublishFailed";
+  // RoleGrant
+  public static final String USER_NOT_MAPPED = "UserNotMapped";
+  public static final String DATABASE_USER_NOT_FOUND = "DatabaseUserNotFound";
+  public static final String ROLE_NOT_FOUND = "RoleNotFound";
+  public static final String ROLE_GRANT_NOT_ALLOWED = "RoleGrantNotAllowed";
+  public static final String ROLES_RECORDED = "RolesRecorded";
+  public static final String ROLE_KEPT = "RoleKept";
 
   // DatabaseServer and AccessTarget
   public static final String CONNECTED = "Connected";

@@ -20,8 +20,15 @@ public class TemporaryDbAccessStatus {
           + " target still existing.")
   private String server;
 
-  @JsonPropertyDescription("Database user created for this request.")
+  @JsonPropertyDescription(
+      "Database user of this request: created for it (TemporaryUser), or the requester's own"
+          + " (RoleGrant).")
   private String username;
+
+  @JsonPropertyDescription(
+      "RoleGrant: the roles given to the user, recorded before they are granted so that exactly"
+          + " these, and only these, are revoked at the end.")
+  private List<GrantedRole> roles;
 
   @JsonPropertyDescription("When the database user was first granted access (RFC 3339).")
   private String grantedAt;
@@ -73,6 +80,14 @@ public class TemporaryDbAccessStatus {
 
   public void setUsername(String username) {
     this.username = username;
+  }
+
+  public List<GrantedRole> getRoles() {
+    return roles;
+  }
+
+  public void setRoles(List<GrantedRole> roles) {
+    this.roles = roles;
   }
 
   public String getGrantedAt() {
