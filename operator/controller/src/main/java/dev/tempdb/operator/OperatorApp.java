@@ -1,5 +1,6 @@
 package dev.tempdb.operator;
 
+import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.core.sink.KubernetesSecretSink;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSink;
@@ -107,6 +108,7 @@ public final class OperatorApp implements AutoCloseable {
                     sinks,
                     events,
                     access -> Optional.ofNullable(client.resource(access).get()),
+                    () -> servedRequests(client, config),
                     clock),
             clock),
         c -> {
@@ -138,6 +140,20 @@ public final class OperatorApp implements AutoCloseable {
     long every = config.sweepInterval().toMillis();
     scheduler.scheduleWithFixedDelay(sweeper::sweepOnce, every, every, TimeUnit.MILLISECONDS);
     return new OperatorApp(operator, registry, sweeper, scheduler, events, secretsManager);
+  }
+
+  /** Every request this operator serves, read from the API (not a cache). */
+  private static List<TemporaryDbAccess> servedRequests(
+      KubernetesClient client, OperatorConfig config) {
+    var resources = client.resources(TemporaryDbAccess.class);
+    if (config.watchNamespaces().isEmpty()) {
+      return resources.inAnyNamespace().list().getItems();
+    }
+    List<TemporaryDbAccess> all = new ArrayList<>();
+    for (String namespace : config.watchNamespaces()) {
+      all.addAll(resources.inNamespace(namespace).list().getItems());
+    }
+    return all;
   }
 
   public OrphanSweeper sweeper() {

@@ -45,6 +45,7 @@ public final class Reasons {
   public static final String SERVER_NOT_FOUND = "ServerNotFound";
   public static final String SERVER_NOT_READY = "ServerNotReady";
   public static final String SQL_NOT_FOUND = "SqlNotFound";
+  public static final String USER_MAP_NOT_FOUND = "UserMapNotFound";
   public static final String INVALID_SPEC = "InvalidSpec";
   public static final String READY = "Ready";
 

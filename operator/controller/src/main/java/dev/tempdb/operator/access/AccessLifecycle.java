@@ -1,10 +1,12 @@
 package dev.tempdb.operator.access;
 
+import dev.tempdb.api.v1alpha1.AccessTarget;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
 import dev.tempdb.api.v1alpha1.Reasons;
+import dev.tempdb.api.v1alpha1.Strategy;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.core.engine.DatabaseEngine;
@@ -35,6 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +55,12 @@ import org.slf4j.LoggerFactory;
  * have fetched), so it is decided on the latest copy from the API, never on a cached one that may
  * predate the status recording Active.
  *
+ * <p>RoleGrant targets are delegated to {@link RoleGrants}; leases, expiry and retention are the
+ * same for both strategies.
+ *
  * @param latest reads the request from the API (empty when it is gone)
+ * @param allRequests reads every served request from the API (RoleGrant's ledger of who holds a
+ *     role)
  */
 public final class AccessLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLifecycle.class);
@@ -63,6 +71,7 @@ public final class AccessLifecycle {
   private final CredentialSinks sinks;
   private final EventRecorder events;
   private final Function<TemporaryDbAccess, Optional<TemporaryDbAccess>> latest;
+  private final RoleGrants roleGrants;
   private final Clock clock;
 
   public AccessLifecycle(
@@ -72,6 +81,7 @@ public final class AccessLifecycle {
       CredentialSinks sinks,
       EventRecorder events,
       Function<TemporaryDbAccess, Optional<TemporaryDbAccess>> latest,
+      Supplier<List<TemporaryDbAccess>> allRequests,
       Clock clock) {
     this.config = config;
     this.resolver = resolver;
@@ -79,6 +89,7 @@ public final class AccessLifecycle {
     this.sinks = sinks;
     this.events = events;
     this.latest = latest;
+    this.roleGrants = new RoleGrants(servers, resolver, events, new RoleHolders(allRequests));
     this.clock = clock;
   }
 
@@ -140,6 +151,19 @@ public final class AccessLifecycle {
     if (granted && lease.isOver(now)) {
       return revoke(access, next, Phase.Expired);
     }
+    if (phase == Phase.Active && stored.getRoles() != null) {
+      // RoleGrant: the database has no expiry for a role membership; the lease lives in status.
+      if (!lease.expiresAt().toString().equals(stored.getExpiresAt())) {
+        boolean longer = lease.expiresAt().isAfter(Instant.parse(stored.getExpiresAt()));
+        events.normal(
+            access,
+            longer ? Reasons.EXTENDED : Reasons.SHORTENED,
+            "Roles of " + stored.getUsername() + " now end at " + lease.expiresAt());
+      }
+      return Step.then(
+          next.rolesGranted(access.getSpec().getRequester(), lease),
+          Duration.between(now, lease.expiresAt()));
+    }
     if (phase == Phase.Active && lease.expiresAt().toString().equals(stored.getExpiresAt())) {
       TemporaryDbAccessStatus same =
           next.active(
@@ -177,7 +201,11 @@ public final class AccessLifecycle {
     }
     AccessStatus next =
         new AccessStatus(stored, access.getMetadata().getGeneration(), clock.instant());
-    boolean mayHaveUser = phase == Phase.Active || phase == Phase.Revoking;
+    boolean rolesRecorded = stored != null && stored.getRoles() != null;
+    if (!rolesRecorded && targetIsRoleGrant(access)) {
+      return Step.finished(); // roles are granted only after they are recorded: nothing to undo
+    }
+    boolean mayHaveUser = phase == Phase.Active || phase == Phase.Revoking || rolesRecorded;
     if (!mayHaveUser && serverOf(access).isEmpty()) {
       // Never granted and nowhere to look: a user created just before a crash would belong to a
       // server we cannot name, and the orphan sweep removes it. Credentials that crashed attempt
@@ -224,6 +252,9 @@ public final class AccessLifecycle {
         access.getMetadata().getResourceVersion())) {
       LOG.debug("Cached copy was stale; deciding again on the latest");
       return reconcile(fresh.get());
+    }
+    if (RoleGrants.applies(access.getStatus(), target)) {
+      return roleGrants.grant(access, target, next, lease, now);
     }
     DatabaseServer server = target.server();
     DatabaseEngine engine = servers.engineFor(server);
@@ -339,6 +370,9 @@ public final class AccessLifecycle {
                             + " not found in "
                             + config.controlNamespace()
                             + "; restore it so the user can be removed"));
+    if (access.getStatus() != null && access.getStatus().getRoles() != null) {
+      return revokeRoles(access, next, endPhase, server);
+    }
     DatabaseEngine engine = servers.engineFor(server);
     String username = username(access, server, engine);
     RevocationResult result;
@@ -377,6 +411,40 @@ public final class AccessLifecycle {
     LOG.info("{}", how);
     TemporaryDbAccessStatus status = next.ended(endPhase, username, how);
     return Step.then(status, untilRetentionEnds(status, clock.instant()));
+  }
+
+  private Step revokeRoles(
+      TemporaryDbAccess access, AccessStatus next, Phase endPhase, DatabaseServer server) {
+    boolean endSessions =
+        resolveTarget(access)
+            .map(t -> Boolean.TRUE.equals(t.getSpec().getEndSessions()))
+            .orElse(false);
+    TemporaryDbAccessStatus status;
+    try {
+      status = roleGrants.revoke(access, next, endPhase, server, endSessions);
+    } catch (EngineException e) {
+      if (!e.isPermanent()) {
+        throw e;
+      }
+      status = next.revocationFailed("Revoking the roles failed, will retry: " + e.getMessage());
+      warnOnce(access, status, Reasons.REVOCATION_FAILED, status.getMessage());
+      return Step.then(status, config.recheckInterval());
+    }
+    return Step.then(status, untilRetentionEnds(status, clock.instant()));
+  }
+
+  private boolean targetIsRoleGrant(TemporaryDbAccess access) {
+    return resolveTarget(access)
+        .map(t -> t.getSpec().getStrategy() == Strategy.RoleGrant)
+        .orElse(false);
+  }
+
+  private Optional<AccessTarget> resolveTarget(TemporaryDbAccess access) {
+    try {
+      return resolver.target(access.getSpec().getTarget());
+    } catch (TargetUnavailableException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -484,6 +552,13 @@ public final class AccessLifecycle {
       TemporaryDbAccess access, DatabaseServer server, DatabaseEngine engine) {
     TemporaryDbAccessStatus stored = access.getStatus();
     if (stored != null && stored.getUsername() != null) {
+      // Never reset or drop a user this operator did not generate (e.g. a RoleGrant user).
+      if (!Usernames.hasGeneratedShape(server.getSpec().getUserPrefix(), stored.getUsername())) {
+        throw new IllegalStateException(
+            "status names user "
+                + stored.getUsername()
+                + ", which is not a temporary user of this operator; refusing to change it");
+      }
       return stored.getUsername();
     }
     return Usernames.forGrant(

@@ -1,6 +1,7 @@
 package dev.tempdb.operator.access;
 
 import dev.tempdb.api.v1alpha1.AccessTarget;
+import dev.tempdb.api.v1alpha1.AccessTargetSpec;
 import dev.tempdb.api.v1alpha1.AccessTargetStatus;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
@@ -10,6 +11,7 @@ import dev.tempdb.api.v1alpha1.SqlSource;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.core.lease.LeasePolicy;
+import dev.tempdb.core.rolegrant.DatabaseUsers;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.StatusPatches;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -150,6 +152,11 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
     } catch (InvalidRequestException e) {
       return Conditions.of(Conditions.READY, false, Reasons.INVALID_SPEC, e.getMessage());
     }
+    // The CRD's CEL rules say the same; checked here too for API servers that do not run them.
+    String strategyProblem = StrategyRules.problem(spec);
+    if (strategyProblem != null) {
+      return Conditions.of(Conditions.READY, false, Reasons.INVALID_SPEC, strategyProblem);
+    }
     if (spec.getDelivery() != null) {
       for (DeliveryMethod method : spec.getDelivery()) {
         if (!deliveries.contains(method)) {
@@ -200,8 +207,37 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
                 + namespace);
       }
     }
+    Conditions.Desired userMap = checkUserMap(spec, namespace);
+    if (userMap != null) {
+      return userMap;
+    }
     return Conditions.of(
         Conditions.READY, true, Reasons.READY, "Server " + spec.getServer() + " is Ready");
+  }
+
+  private Conditions.Desired checkUserMap(AccessTargetSpec spec, String namespace) {
+    if (spec.getUserMapping() == null || spec.getUserMapping().getMapRef() == null) {
+      return null;
+    }
+    var ref = spec.getUserMapping().getMapRef();
+    String yaml =
+        configMaps
+            .get(new ResourceID(ref.getName(), namespace))
+            .map(cm -> cm.getData() == null ? null : cm.getData().get(ref.getKey()))
+            .orElse(null);
+    if (yaml == null) {
+      return Conditions.of(
+          Conditions.READY,
+          false,
+          Reasons.USER_MAP_NOT_FOUND,
+          ref + " (spec.userMapping.mapRef) not found in namespace " + namespace);
+    }
+    try {
+      DatabaseUsers.parseMap(yaml, ref + " (spec.userMapping.mapRef)");
+      return null;
+    } catch (IllegalArgumentException e) {
+      return Conditions.of(Conditions.READY, false, Reasons.INVALID_SPEC, e.getMessage());
+    }
   }
 
   private record SqlCheck(SqlSource source, String field) {}
@@ -213,6 +249,12 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
   }
 
   private static boolean usesConfigMap(AccessTarget target, String name) {
+    var mapping = target.getSpec().getUserMapping();
+    if (mapping != null
+        && mapping.getMapRef() != null
+        && name.equals(mapping.getMapRef().getName())) {
+      return true;
+    }
     return List.of(
             Objects.requireNonNullElse(target.getSpec().getGrant(), new SqlSource()),
             Objects.requireNonNullElse(target.getSpec().getRevoke(), new SqlSource()))

@@ -3,13 +3,18 @@ package dev.tempdb.operator.access;
 import dev.tempdb.api.v1alpha1.AccessTarget;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.api.v1alpha1.KeyRef;
 import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.api.v1alpha1.SqlSource;
+import dev.tempdb.api.v1alpha1.Strategy;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.api.v1alpha1.UserMapping;
 import dev.tempdb.core.lease.LeasePolicy;
+import dev.tempdb.core.rolegrant.DatabaseUsers;
 import dev.tempdb.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -75,12 +80,15 @@ public final class TargetResolver {
                     new TargetUnavailableException(
                         Reasons.TARGET_NOT_READY,
                         "DatabaseServer " + target.getSpec().getServer() + " does not exist"));
+    // RoleGrant publishes nothing, whatever the request asks for.
     List<DeliveryMethod> delivery =
-        access.getSpec().getDelivery() != null
-            ? access.getSpec().getDelivery()
-            : target.getSpec().getDelivery() != null
-                ? target.getSpec().getDelivery()
-                : List.of(DeliveryMethod.KubernetesSecret);
+        target.getSpec().getStrategy() == Strategy.RoleGrant
+            ? List.of()
+            : access.getSpec().getDelivery() != null
+                ? access.getSpec().getDelivery()
+                : target.getSpec().getDelivery() != null
+                    ? target.getSpec().getDelivery()
+                    : List.of(DeliveryMethod.KubernetesSecret);
     return new ResolvedTarget(
         target,
         server,
@@ -88,6 +96,36 @@ public final class TargetResolver {
         sql(target.getSpec().getGrant(), "spec.grant"),
         sql(target.getSpec().getRevoke(), "spec.revoke"),
         delivery);
+  }
+
+  /**
+   * A RoleGrant target's explicit map from requester to database user; empty when it has none.
+   *
+   * @throws TargetUnavailableException when the ConfigMap or key is missing or unreadable
+   */
+  public Map<String, String> userMap(AccessTarget target) {
+    UserMapping mapping = target.getSpec().getUserMapping();
+    if (mapping == null || mapping.getMapRef() == null) {
+      return Map.of();
+    }
+    KeyRef ref = mapping.getMapRef();
+    String yaml =
+        configMaps
+            .apply(controlNamespace, ref.getName())
+            .map(ConfigMap::getData)
+            .map(data -> data.get(ref.getKey()))
+            .orElseThrow(
+                () ->
+                    new TargetUnavailableException(
+                        Reasons.USER_MAP_NOT_FOUND,
+                        ref
+                            + " (spec.userMapping.mapRef) not found in namespace "
+                            + controlNamespace));
+    try {
+      return DatabaseUsers.parseMap(yaml, ref + " (spec.userMapping.mapRef)");
+    } catch (IllegalArgumentException e) {
+      throw new TargetUnavailableException(Reasons.INVALID_SPEC, e.getMessage());
+    }
   }
 
   public Optional<AccessTarget> target(String name) {

@@ -2,6 +2,7 @@ package dev.tempdb.operator.status;
 
 import static dev.tempdb.operator.status.Conditions.of;
 
+import dev.tempdb.api.v1alpha1.GrantedRole;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
 import dev.tempdb.api.v1alpha1.Reasons;
@@ -21,6 +22,9 @@ public final class AccessStatus {
   public static final String USER_PROVISIONED = "UserProvisioned";
   public static final String CREDENTIALS_PUBLISHED = "CredentialsPublished";
   public static final String USER_REMOVED = "UserRemoved";
+
+  /** RoleGrant's one specific condition: true while the roles may be held through the request. */
+  public static final String ROLES_GRANTED = "RolesGranted";
 
   private final TemporaryDbAccessStatus previous;
   private final Long generation;
@@ -88,6 +92,39 @@ public final class AccessStatus {
         of(Conditions.READY, true, Reasons.GRANTED, s.getMessage()),
         of(USER_PROVISIONED, true, Reasons.USER_CREATED, "User " + username + " exists"),
         of(CREDENTIALS_PUBLISHED, true, Reasons.PUBLISHED, "Credentials published"));
+  }
+
+  /**
+   * RoleGrant, first step: the user and exactly which roles will be granted (and which the user
+   * held before) are recorded before anything changes in the database, so that a crash at any later
+   * point still knows what to revoke.
+   */
+  public TemporaryDbAccessStatus rolesRecorded(
+      String server, String username, List<GrantedRole> roles) {
+    TemporaryDbAccessStatus s = copy(Phase.Provisioning);
+    s.setServer(server);
+    s.setUsername(username);
+    s.setRoles(roles);
+    s.setMessage("Granting " + describe(roles) + " to " + username);
+    return withConditions(s, of(Conditions.READY, false, Reasons.ROLES_RECORDED, s.getMessage()));
+  }
+
+  /** RoleGrant: the roles are granted until the lease ends; nothing was published. */
+  public TemporaryDbAccessStatus rolesGranted(String requester, Lease lease) {
+    TemporaryDbAccessStatus s = copy(Phase.Active);
+    s.setGrantedAt(lease.grantedAt().toString());
+    s.setExpiresAt(lease.expiresAt().toString());
+    s.setCredentials(null);
+    s.setMessage(
+        "Access for "
+            + requester
+            + ": "
+            + describe(s.getRoles())
+            + " granted to database user "
+            + s.getUsername()
+            + " until "
+            + lease.expiresAt());
+    return withConditions(s, of(Conditions.READY, true, Reasons.GRANTED, s.getMessage()));
   }
 
   /** An active grant keeps its lease, but a change to the request was refused. */
@@ -165,8 +202,29 @@ public final class AccessStatus {
   }
 
   private TemporaryDbAccessStatus withConditions(TemporaryDbAccessStatus s, Desired... desired) {
-    s.setConditions(Conditions.merge(previous.getConditions(), List.of(desired), generation, now));
+    List<Desired> all = s.getRoles() == null ? List.of(desired) : forRoleGrant(s, desired[0]);
+    s.setConditions(Conditions.merge(previous.getConditions(), all, generation, now));
     return s;
+  }
+
+  /**
+   * A RoleGrant request creates no user and publishes nothing, so instead of UserProvisioned,
+   * CredentialsPublished and UserRemoved it carries RolesGranted: true while the roles may be held
+   * through it (Active, or Revoking until revocation succeeds), for the reason Ready gives.
+   */
+  private static List<Desired> forRoleGrant(TemporaryDbAccessStatus s, Desired ready) {
+    boolean held = s.getPhase() == Phase.Active || s.getPhase() == Phase.Revoking;
+    return List.of(ready, of(ROLES_GRANTED, held, ready.reason(), ready.message()));
+  }
+
+  /** E.g. "role analyst" or "roles analyst, auditor (auditor already held)". */
+  public static String describe(List<GrantedRole> roles) {
+    List<String> names = roles.stream().map(GrantedRole::getName).toList();
+    List<String> held =
+        roles.stream().filter(GrantedRole::alreadyHeld).map(GrantedRole::getName).toList();
+    return (names.size() == 1 ? "role " : "roles ")
+        + String.join(", ", names)
+        + (held.isEmpty() ? "" : " (" + String.join(", ", held) + " already held)");
   }
 
   private TemporaryDbAccessStatus copy(Phase phase) {
@@ -179,6 +237,7 @@ public final class AccessStatus {
     s.setExpiresAt(previous.getExpiresAt());
     s.setRevokedAt(previous.getRevokedAt());
     s.setCredentials(previous.getCredentials());
+    s.setRoles(previous.getRoles());
     return s;
   }
 }

@@ -112,6 +112,7 @@ class StaleCopyIT {
         new CredentialSinks(List.of(new KubernetesSecretSink(client))),
         events,
         access -> Optional.ofNullable(client.resource(access).get()),
+        () -> client.resources(TemporaryDbAccess.class).inAnyNamespace().list().getItems(),
         Clock.systemUTC());
   }
 }
