@@ -77,6 +77,11 @@ public sealed interface GrantProgress {
       body.put("kubernetes_secret", namespace + "/" + published.getKubernetesSecret());
     }
     putIfPresent(body, "username", status.getUsername());
+    if (status.getRoles() != null) {
+      // RoleGrant: nothing is published; the requester uses their own login with these roles.
+      body.put(
+          "roles", String.join(",", status.getRoles().stream().map(r -> r.getName()).toList()));
+    }
     putIfPresent(body, "expires_at", status.getExpiresAt());
     body.put("grant", namespace + "/" + access.getMetadata().getName());
     return body;

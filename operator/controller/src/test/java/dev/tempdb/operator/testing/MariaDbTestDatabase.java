@@ -94,6 +94,26 @@ final class MariaDbTestDatabase implements TestDatabase {
   }
 
   @Override
+  public void createLoginUser(String name, String password) {
+    db.admin(
+        "DROP USER IF EXISTS '" + name + "'@'%'",
+        "CREATE USER '" + name + "'@'%' IDENTIFIED BY '" + password + "'");
+  }
+
+  @Override
+  public void createReadRole(String role, String schema) {
+    db.admin(
+        "DROP ROLE IF EXISTS " + role,
+        "CREATE ROLE " + role,
+        "GRANT SELECT ON " + schema + ".* TO " + role);
+  }
+
+  @Override
+  public void grantRole(String role, String user) {
+    db.admin("GRANT " + role + " TO '" + user + "'@'%'");
+  }
+
+  @Override
   public void createUnmanagedUser(String name) {
     db.admin("CREATE USER '" + name + "'@'%' IDENTIFIED BY 'Unmanaged-1'");
   }

@@ -177,6 +177,11 @@ public final class OperatorFixture implements AutoCloseable {
       spec.setRevoke(SqlSource.inline(revokeSql));
     }
     spec.setMaxTtl(maxTtl);
+    return target(name, spec);
+  }
+
+  /** Creates (or replaces) an AccessTarget with this spec and waits until it is Ready. */
+  public AccessTarget target(String name, AccessTargetSpec spec) {
     AccessTarget target = new AccessTarget();
     target.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(CONTROL_NS).build());
     target.setSpec(spec);

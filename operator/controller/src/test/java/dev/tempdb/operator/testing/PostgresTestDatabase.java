@@ -98,6 +98,27 @@ final class PostgresTestDatabase implements TestDatabase {
   }
 
   @Override
+  public void createLoginUser(String name, String password) {
+    pg.superuser(
+        "DROP ROLE IF EXISTS " + name,
+        "CREATE ROLE " + name + " LOGIN PASSWORD '" + password + "'");
+  }
+
+  @Override
+  public void createReadRole(String role, String schema) {
+    pg.superuser(
+        "DROP ROLE IF EXISTS " + role,
+        "CREATE ROLE " + role + " NOLOGIN",
+        "GRANT USAGE ON SCHEMA " + schema + " TO " + role,
+        "GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + role);
+  }
+
+  @Override
+  public void grantRole(String role, String user) {
+    pg.superuser("GRANT " + role + " TO " + user);
+  }
+
+  @Override
   public void createUnmanagedUser(String name) {
     pg.superuser("CREATE ROLE " + name + " LOGIN");
   }

@@ -55,6 +55,15 @@ public interface TestDatabase {
   /** A login the operator did not create. */
   void createUnmanagedUser(String name);
 
+  /** RoleGrant: a person's own login user with a known password (dropped first if it exists). */
+  void createLoginUser(String name, String password);
+
+  /** RoleGrant: a role (dropped first if it exists) that may read every table of the schema. */
+  void createReadRole(String role, String schema);
+
+  /** RoleGrant: a membership made by a DBA, outside the operator. */
+  void grantRole(String role, String user);
+
   /** When the server itself ends the user's access, if the engine records one. */
   Optional<Instant> databaseExpiry(String user);
 
