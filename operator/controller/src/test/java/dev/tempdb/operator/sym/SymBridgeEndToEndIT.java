@@ -1,13 +1,17 @@
 package dev.tempdb.operator.sym;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tempdb.api.v1alpha1.AccessTargetSpec;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.api.v1alpha1.Engine;
+import dev.tempdb.api.v1alpha1.Strategy;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.api.v1alpha1.UserMapping;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSettings;
 import dev.tempdb.core.testing.ProjectFiles;
 import dev.tempdb.core.testing.SecretsManagerDouble;
@@ -127,6 +131,61 @@ class SymBridgeEndToEndIT {
     return op.client().resources(TemporaryDbAccess.class).inNamespace(NS).list().getItems().stream()
         .filter(t -> t.getMetadata().getName().equals("sym-" + runId))
         .toList();
+  }
+
+  @Test
+  void escalateToARoleGrantTargetAnswersTheUsernameAndDeescalateRevokesTheRole() throws Exception {
+    db.createLoginUser("sym_dana_lee", "Own-Password-1");
+    db.createReadRole("orders_reader", "orders");
+    AccessTargetSpec spec = new AccessTargetSpec();
+    spec.setServer(db.key());
+    spec.setStrategy(Strategy.RoleGrant);
+    spec.setRoles(List.of("orders_reader"));
+    UserMapping mapping = new UserMapping();
+    mapping.setReplace(List.of(new UserMapping.Replacement(".", "_")));
+    mapping.setPrefix("sym_");
+    spec.setUserMapping(mapping);
+    op.target("sym-role", spec);
+    SymLambdaHandler roleLambda =
+        new SymLambdaHandler(
+            () ->
+                new SymBridge(
+                    op.client(),
+                    BridgeSettings.of(NS)
+                        .withTargets(java.util.Map.of("readonly", "sym-role"))
+                        // Forced AWS delivery must not stop a grant that publishes nothing.
+                        .withDelivery(List.of(DeliveryMethod.AwsSecretsManager))
+                        .withWaitTimeout(Duration.ofSeconds(15))));
+    String run = UUID.randomUUID().toString();
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    roleLambda.handleRequest(
+        new ByteArrayInputStream(JSON.writeValueAsBytes(sample("escalate-readonly.json", run))),
+        out,
+        null);
+    JsonNode answer = JSON.readTree(out.toByteArray());
+
+    assertThat(answer.path("errors")).isEmpty();
+    JsonNode body = answer.path("body");
+    assertThat(body.path("username").asText()).isEqualTo("sym_dana_lee");
+    assertThat(body.path("roles").asText()).isEqualTo("orders_reader");
+    assertThat(body.has("secret_name")).as("nothing was published").isFalse();
+    try (Connection c = db.login("sym_dana_lee", "Own-Password-1");
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM orders.items")) {
+      assertThat(rs.next()).isTrue();
+    }
+
+    out.reset();
+    roleLambda.handleRequest(
+        new ByteArrayInputStream(JSON.writeValueAsBytes(sample("deescalate-readonly.json", run))),
+        out,
+        null);
+    assertThat(JSON.readTree(out.toByteArray()).path("errors")).isEmpty();
+    try (Connection c = db.login("sym_dana_lee", "Own-Password-1")) {
+      assertThatThrownBy(() -> c.createStatement().executeQuery("SELECT 1 FROM orders.items"))
+          .hasMessageContaining(db.permissionDenied());
+    }
+    assertThat(grantsOfRun(run)).isEmpty();
   }
 
   @Test
