@@ -37,6 +37,7 @@ class CrdSchemaValidationTest {
   private static final String READONLY = "postgresql/accesstarget-readonly.yaml";
   private static final String READWRITE = "postgresql/accesstarget-inline.yaml";
   private static final String ACCESS = "temporarydbaccess.yaml";
+  private static final String ROLE_GRANT = "rolegrant/accesstarget-analyst.yaml";
 
   private static final Map<String, CrdSchema> CRDS_BY_KIND = loadCrds();
 
@@ -71,7 +72,8 @@ class CrdSchemaValidationTest {
         .containsExactly(".spec.tls");
     assertThat(CRDS_BY_KIND.get("AccessTarget").rules())
         .extracting(Rule::path)
-        .containsExactly(".spec", ".spec.grant", ".spec.revoke");
+        .containsExactly(
+            ".spec", ".spec", ".spec", ".spec", ".spec", ".spec.grant", ".spec.revoke");
     assertThat(CRDS_BY_KIND.get("TemporaryDbAccess").rules())
         .extracting(Rule::path, Rule::transition)
         .containsExactly(
@@ -231,6 +233,47 @@ class CrdSchemaValidationTest {
     spec(target).put("defaultTtl", "3600s").put("maxTtl", "59m");
     assertThat(crd(target).validateCreate(target))
         .containsExactly("spec: defaultTtl must not be longer than maxTtl");
+  }
+
+  @Test
+  void roleGrantNeedsRolesAndNoSql() {
+    JsonNode target = sample(ROLE_GRANT);
+    assertThat(crd(target).validateCreate(target)).isEmpty();
+
+    JsonNode noRoles = sample(ROLE_GRANT);
+    spec(noRoles).remove("roles");
+    assertThat(crd(noRoles).validateCreate(noRoles))
+        .containsExactly("spec: roles is required with strategy RoleGrant, and only used by it");
+
+    JsonNode withSql = sample(ROLE_GRANT);
+    spec(withSql).putObject("grant").put("inline", "GRANT x TO {username}");
+    assertThat(crd(withSql).validateCreate(withSql))
+        .containsExactly(
+            "spec: strategy RoleGrant grants spec.roles; grant and revoke SQL are for"
+                + " TemporaryUser");
+  }
+
+  @Test
+  void temporaryUserNeedsGrantAndNoRoleGrantFields() {
+    JsonNode noGrant = sample(READONLY);
+    spec(noGrant).remove("grant");
+    assertThat(crd(noGrant).validateCreate(noGrant))
+        .containsExactly("spec: grant is required with strategy TemporaryUser");
+
+    JsonNode withRoles = sample(READONLY);
+    spec(withRoles).putArray("roles").add("analyst");
+    spec(withRoles).put("endSessions", true);
+    assertThat(crd(withRoles).validateCreate(withRoles))
+        .containsExactlyInAnyOrder(
+            "spec: roles is required with strategy RoleGrant, and only used by it",
+            "spec: userMapping and endSessions are used only with strategy RoleGrant");
+  }
+
+  @Test
+  void roleNamesAreCheckedAgainstTheSafeAlphabet() {
+    JsonNode target = sample(ROLE_GRANT);
+    spec(target).putArray("roles").add("analyst; DROP TABLE x");
+    assertThat(crd(target).validateCreate(target)).isNotEmpty();
   }
 
   @Test
