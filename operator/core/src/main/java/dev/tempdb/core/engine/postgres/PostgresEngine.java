@@ -11,6 +11,7 @@ import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.RoleCheck;
+import dev.tempdb.core.engine.RoleCheck.Problem;
 import dev.tempdb.core.engine.SqlTemplate;
 import dev.tempdb.core.engine.UserGrant;
 import java.sql.Connection;
@@ -22,8 +23,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -202,19 +205,98 @@ public final class PostgresEngine implements DatabaseEngine {
     }
   }
 
+  /**
+   * Besides a superuser or login role, a role that is itself a member (through any chain) of a
+   * superuser or login role is refused: the user could SET ROLE along the chain to it.
+   */
   @Override
   public RoleCheck checkRoles(String user, List<String> roles) {
-    throw new UnsupportedOperationException("not written yet");
+    try (Connection c = dataSource.getConnection()) {
+      RoleCheck userRefusal = userProblem(c, user);
+      if (userRefusal != null) {
+        return userRefusal;
+      }
+      Set<String> alreadyHeld = new LinkedHashSet<>();
+      for (String role : distinct(roles)) {
+        RoleCheck roleRefusal = roleProblem(c, role);
+        if (roleRefusal != null) {
+          return roleRefusal;
+        }
+        if (holdsDirectly(c, user, role)) {
+          alreadyHeld.add(role);
+        }
+      }
+      return RoleCheck.ok(alreadyHeld);
+    } catch (SQLException e) {
+      throw failure("could not check roles for user " + user, e);
+    }
   }
 
+  /**
+   * One transaction under the privileges lock. Since PostgreSQL 16 a membership records its
+   * grantor; a superuser's grant is recorded as the bootstrap superuser's, a CREATEROLE admin's
+   * (which needs ADMIN OPTION on the role) as its own.
+   */
   @Override
   public void grantRoles(String user, List<String> roles) {
-    throw new UnsupportedOperationException("not written yet");
+    List<String> wanted = distinct(roles);
+    try (Connection c = dataSource.getConnection()) {
+      if (roleOid(c, user).isEmpty()) {
+        throw new EngineException(userMissing(user), true, null);
+      }
+      c.setAutoCommit(false);
+      try {
+        lockPrivileges(c);
+        for (String role : wanted) {
+          if (!holdsDirectly(c, user, role)) {
+            execute(c, "GRANT " + identifier(role) + " TO " + identifier(user));
+          }
+        }
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("could not grant roles " + wanted + " to user " + user, e);
+    }
   }
 
+  /**
+   * A session that ran {@code SET ROLE role} keeps acting as the role after the REVOKE (measured on
+   * PostgreSQL 17; sessions without it lose the rights at once), so only {@code endSessions} ends
+   * that. REVOKE removes only the membership granted by the admin (as recorded since PostgreSQL
+   * 16); one granted by another role stays, and that is reported as a permanent failure rather than
+   * passed over, after the sessions are ended.
+   */
   @Override
   public int revokeRoles(String user, List<String> roles, boolean endSessions) {
-    throw new UnsupportedOperationException("not written yet");
+    List<String> revoked = distinct(roles);
+    try (Connection c = dataSource.getConnection()) {
+      OptionalLong oid = roleOid(c, user);
+      if (oid.isEmpty()) {
+        return 0;
+      }
+      List<String> left = revokeHeld(c, user, revoked);
+      // Also after a crash between the commit and here: the retry finds nothing held but still
+      // ends the sessions.
+      int terminated = endSessions ? terminateSessions(c, oid.getAsLong()) : 0;
+      if (!left.isEmpty()) {
+        throw new EngineException(
+            "user "
+                + user
+                + " still holds "
+                + String.join(", ", left)
+                + " after the REVOKE: the membership was granted by another role than the"
+                + " operator's admin; revoke it as that role or a superuser (REVOKE role FROM user"
+                + " GRANTED BY grantor)",
+            true,
+            null);
+      }
+      return terminated;
+    } catch (SQLException e) {
+      throw failure("could not revoke roles " + revoked + " from user " + user, e);
+    }
   }
 
   @Override
@@ -252,6 +334,134 @@ public final class PostgresEngine implements DatabaseEngine {
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  private static String userMissing(String user) {
+    return "database user "
+        + user
+        + " does not exist on this server; create it, or fix the target's userMapping";
+  }
+
+  private static List<String> distinct(List<String> roles) {
+    return List.copyOf(new LinkedHashSet<>(roles));
+  }
+
+  /** Why roles may not be granted to the user, or null when they may. */
+  private static RoleCheck userProblem(Connection c, String user) throws SQLException {
+    String sql = "SELECT rolcanlogin, rolname = current_user FROM pg_roles WHERE rolname = ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, user);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return RoleCheck.refused(Problem.USER_NOT_FOUND, userMissing(user));
+        }
+        if (rs.getBoolean(2)) {
+          return RoleCheck.refused(
+              Problem.NOT_ALLOWED,
+              "database user "
+                  + user
+                  + " is the operator's own admin login; roles are granted to a person's own user");
+        }
+        if (!rs.getBoolean(1)) {
+          return RoleCheck.refused(
+              Problem.NOT_ALLOWED,
+              "database user "
+                  + user
+                  + " cannot log in (NOLOGIN), so it is a group role rather than a person's user;"
+                  + " fix the target's userMapping");
+        }
+        return null;
+      }
+    }
+  }
+
+  /** Why the role may not be granted, or null when it may. */
+  private static RoleCheck roleProblem(Connection c, String role) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT rolsuper, rolcanlogin FROM pg_roles WHERE rolname = ?")) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return RoleCheck.refused(
+              Problem.ROLE_NOT_FOUND,
+              "role " + role + " does not exist on this server; create it, or fix spec.roles");
+        }
+        if (rs.getBoolean(1) || rs.getBoolean(2)) {
+          return RoleCheck.refused(Problem.NOT_ALLOWED, unsafeRole(role, role, rs.getBoolean(1)));
+        }
+      }
+    }
+    return unsafeAncestor(c, role);
+  }
+
+  /** Refuses a role that is a member, through any chain, of a superuser or login role. */
+  private static RoleCheck unsafeAncestor(Connection c, String role) throws SQLException {
+    String sql =
+        "WITH RECURSIVE up(oid) AS ("
+            + " SELECT m.roleid FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member"
+            + " WHERE r.rolname = ?"
+            + " UNION SELECT m.roleid FROM pg_auth_members m JOIN up ON m.member = up.oid)"
+            + " SELECT r.rolname, r.rolsuper FROM up JOIN pg_roles r ON r.oid = up.oid"
+            + " WHERE r.rolsuper OR r.rolcanlogin ORDER BY r.rolname LIMIT 1";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? RoleCheck.refused(
+                Problem.NOT_ALLOWED, unsafeRole(role, rs.getString(1), rs.getBoolean(2)))
+            : null;
+      }
+    }
+  }
+
+  private static String unsafeRole(String role, String unsafe, boolean superuser) {
+    String what = superuser ? "a superuser role" : "a login user";
+    String why =
+        role.equals(unsafe)
+            ? "it is " + what + ", and the user could act as it"
+            : "it is a member of " + unsafe + ", " + what + ", so the user could act as " + unsafe;
+    return "role " + role + " may not be granted: " + why + " with SET ROLE; fix spec.roles";
+  }
+
+  /** Whether a pg_auth_members row makes the user a member of the role itself. */
+  private static boolean holdsDirectly(Connection c, String user, String role) throws SQLException {
+    String sql =
+        "SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
+            + " JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member"
+            + " WHERE u.rolname = ? AND r.rolname = ?)";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, user);
+      ps.setString(2, role);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** Revokes the roles the user holds directly; returns those it still holds after the REVOKE. */
+  private static List<String> revokeHeld(Connection c, String user, List<String> roles)
+      throws SQLException {
+    List<String> left = new ArrayList<>();
+    c.setAutoCommit(false);
+    try {
+      lockPrivileges(c);
+      for (String role : roles) {
+        if (holdsDirectly(c, user, role)) {
+          execute(c, "REVOKE " + identifier(role) + " FROM " + identifier(user));
+          if (holdsDirectly(c, user, role)) {
+            left.add(role);
+          }
+        }
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+    return left;
   }
 
   private static OptionalLong roleOid(Connection c, String username) throws SQLException {

@@ -79,6 +79,87 @@ class MysqlDialectTest {
   }
 
   @Test
+  void roleGrantsAndRevokesNameTheRoleAndTheAccount() {
+    for (MysqlDialect dialect : List.of(mysql, maria)) {
+      assertThat(dialect.grantRole("app_read", "alice", "%"))
+          .isEqualTo("GRANT `app_read` TO 'alice'@'%'");
+      assertThat(dialect.revokeRole("we`ird", "alice", "10.%"))
+          .isEqualTo("REVOKE `we``ird` FROM 'alice'@'10.%'");
+    }
+  }
+
+  @Test
+  void mysqlAddsGrantedRolesToTheExistingDefaultRoles() {
+    List<MysqlDialect.DefaultRole> current =
+        List.of(
+            new MysqlDialect.DefaultRole("base", "%"),
+            new MysqlDialect.DefaultRole("local", "localhost"));
+
+    assertThat(mysql.defaultRolesAfterGrant("alice", "%", current, List.of("app_read", "base")))
+        .isEqualTo(
+            "SET DEFAULT ROLE `base`@`%`, `local`@`localhost`, `app_read`@`%` TO 'alice'@'%'");
+    assertThat(mysql.defaultRolesAfterGrant("alice", "%", List.of(), List.of("a", "b")))
+        .isEqualTo("SET DEFAULT ROLE `a`@`%`, `b`@`%` TO 'alice'@'%'");
+    // Already default: nothing to do, so a second grant changes nothing.
+    assertThat(mysql.defaultRolesAfterGrant("alice", "%", current, List.of("base"))).isNull();
+    assertThat(mysql.defaultRolesAfterGrant("alice", "%", current, List.of())).isNull();
+  }
+
+  @Test
+  void mysqlRemovesOnlyTheRevokedRolesFromTheDefaultRoles() {
+    List<MysqlDialect.DefaultRole> current =
+        List.of(
+            new MysqlDialect.DefaultRole("base", "%"),
+            new MysqlDialect.DefaultRole("app_read", "%"),
+            new MysqlDialect.DefaultRole("app_read", "localhost"));
+
+    assertThat(mysql.defaultRolesAfterRevoke("alice", "%", current, List.of("app_read")))
+        .as("the granted role is app_read@%; app_read@localhost is someone else's")
+        .isEqualTo("SET DEFAULT ROLE `base`@`%`, `app_read`@`localhost` TO 'alice'@'%'");
+    assertThat(
+            mysql.defaultRolesAfterRevoke(
+                "alice",
+                "%",
+                List.of(new MysqlDialect.DefaultRole("app_read", "%")),
+                List.of("app_read")))
+        .isEqualTo("SET DEFAULT ROLE NONE TO 'alice'@'%'");
+    assertThat(mysql.defaultRolesAfterRevoke("alice", "%", current, List.of("other"))).isNull();
+    assertThat(mysql.defaultRolesAfterRevoke("alice", "%", List.of(), List.of("a"))).isNull();
+  }
+
+  @Test
+  void mariaDbSetsOneDefaultRoleOnlyWhenThereIsNoneAndClearsItOnRevoke() {
+    List<MysqlDialect.DefaultRole> none = List.of();
+    List<MysqlDialect.DefaultRole> base = List.of(new MysqlDialect.DefaultRole("base", ""));
+
+    assertThat(maria.defaultRolesAfterGrant("alice", "%", none, List.of("a", "b")))
+        .isEqualTo("SET DEFAULT ROLE `a` FOR 'alice'@'%'");
+    assertThat(maria.defaultRolesAfterGrant("alice", "%", base, List.of("a"))).isNull();
+    assertThat(maria.defaultRolesAfterRevoke("alice", "%", base, List.of("a", "base")))
+        .isEqualTo("SET DEFAULT ROLE NONE FOR 'alice'@'%'");
+    assertThat(maria.defaultRolesAfterRevoke("alice", "%", base, List.of("a"))).isNull();
+  }
+
+  @Test
+  void rolesAndLoginAccountsAreToldApartInEachFlavour() {
+    assertThat(mysql.isRoleQuery())
+        .isEqualTo(
+            "SELECT Host = '%' AND account_locked = 'Y' AND authentication_string = ''"
+                + " FROM mysql.user WHERE User = ?");
+    assertThat(mysql.loginHostsQuery())
+        .isEqualTo(
+            "SELECT Host FROM mysql.user WHERE User = ? AND NOT (Host = '%' AND account_locked"
+                + " = 'Y' AND authentication_string = '') ORDER BY Host");
+    assertThat(mysql.defaultRolesQuery())
+        .isEqualTo(
+            "SELECT DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST FROM mysql.default_roles"
+                + " WHERE USER = ? AND HOST = ? ORDER BY DEFAULT_ROLE_USER, DEFAULT_ROLE_HOST");
+    assertThat(maria.isRoleQuery()).contains("is_role = 'Y'");
+    assertThat(maria.loginHostsQuery()).contains("is_role = 'N'");
+    assertThat(maria.defaultRolesQuery()).contains("default_role");
+  }
+
+  @Test
   void expiryEventsLockAndEndSessionsInEachFlavoursSyntax() {
     assertThat(maria.createExpiryEvent("u", "%", 3600))
         .isEqualTo(
