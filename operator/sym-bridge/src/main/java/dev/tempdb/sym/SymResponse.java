@@ -1,5 +1,7 @@
 package dev.tempdb.sym;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +16,8 @@ public record SymResponse(
     Map<String, String> body, List<String> errors, SymRequestException.Kind kind) {
 
   public static SymResponse ok(Map<String, String> body) {
-    return new SymResponse(Map.copyOf(body), List.of(), null);
+    // Insertion order kept: Map.copyOf's order changes from one JVM to the next.
+    return new SymResponse(Collections.unmodifiableMap(new LinkedHashMap<>(body)), List.of(), null);
   }
 
   public static SymResponse failed(SymRequestException e) {
@@ -23,6 +26,9 @@ public record SymResponse(
 
   /** The JSON object Sym reads; {@code kind} is ours and not sent. */
   public Map<String, Object> toJson() {
-    return Map.of("body", body, "errors", errors);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("body", body);
+    json.put("errors", errors);
+    return json;
   }
 }

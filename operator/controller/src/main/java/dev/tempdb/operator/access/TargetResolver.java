@@ -110,10 +110,7 @@ public final class TargetResolver {
     }
     KeyRef ref = mapping.getMapRef();
     String yaml =
-        configMaps
-            .apply(controlNamespace, ref.getName())
-            .map(ConfigMap::getData)
-            .map(data -> data.get(ref.getKey()))
+        value(ref)
             .orElseThrow(
                 () ->
                     new TargetUnavailableException(
@@ -126,6 +123,13 @@ public final class TargetResolver {
     } catch (IllegalArgumentException e) {
       throw new TargetUnavailableException(Reasons.INVALID_SPEC, e.getMessage());
     }
+  }
+
+  private Optional<String> value(KeyRef ref) {
+    return configMaps
+        .apply(controlNamespace, ref.getName())
+        .map(ConfigMap::getData)
+        .map(data -> data.get(ref.getKey()));
   }
 
   public Optional<AccessTarget> target(String name) {
@@ -149,12 +153,7 @@ public final class TargetResolver {
       return source.getInline();
     }
     var ref = source.getConfigMapKeyRef();
-    String sql =
-        configMaps
-            .apply(controlNamespace, ref.getName())
-            .map(ConfigMap::getData)
-            .map(data -> data.get(ref.getKey()))
-            .orElse(null);
+    String sql = value(ref).orElse(null);
     if (sql == null) {
       throw new TargetUnavailableException(
           Reasons.SQL_NOT_FOUND,
