@@ -1,5 +1,7 @@
 package dev.tempdb.core.engine;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,6 +34,18 @@ public record RoleCheck(Problem problem, String detail, Set<String> alreadyHeld)
 
   public static RoleCheck refused(Problem problem, String detail) {
     return new RoleCheck(problem, detail, Set.of());
+  }
+
+  /** The one wording of "no such user" that every engine uses, in checks and in errors. */
+  public static String userMissing(String user) {
+    return "database user "
+        + user
+        + " does not exist on this server; create it, or fix the target's userMapping";
+  }
+
+  /** The roles in their first-seen order, each once (a target may list a role twice). */
+  public static List<String> distinct(List<String> roles) {
+    return List.copyOf(new LinkedHashSet<>(roles));
   }
 
   public boolean allowed() {

@@ -245,7 +245,7 @@ public final class MysqlEngine implements DatabaseEngine {
       MysqlDialect dialect = server(c).dialect();
       List<String> hosts = loginHosts(c, dialect, user);
       if (hosts.isEmpty()) {
-        return RoleCheck.refused(Problem.USER_NOT_FOUND, userMissing(user));
+        return RoleCheck.refused(Problem.USER_NOT_FOUND, RoleCheck.userMissing(user));
       }
       RoleCheck unquotable = unquotable(user);
       if (unquotable != null) {
@@ -259,7 +259,7 @@ public final class MysqlEngine implements DatabaseEngine {
                 + " is the operator's own admin login; roles are granted to a person's own user");
       }
       Set<String> alreadyHeld = new LinkedHashSet<>();
-      for (String role : distinct(roles)) {
+      for (String role : RoleCheck.distinct(roles)) {
         RoleCheck refusal = roleProblem(c, dialect, role);
         if (refusal == null) {
           refusal = heldProblem(c, dialect, user, hosts, role, alreadyHeld);
@@ -281,12 +281,12 @@ public final class MysqlEngine implements DatabaseEngine {
    */
   @Override
   public void grantRoles(String user, List<String> roles) {
-    List<String> wanted = distinct(roles);
+    List<String> wanted = RoleCheck.distinct(roles);
     try (Connection c = dataSource.getConnection()) {
       MysqlDialect dialect = server(c).dialect();
       List<String> hosts = loginHosts(c, dialect, user);
       if (hosts.isEmpty()) {
-        throw new EngineException(userMissing(user), true, null);
+        throw new EngineException(RoleCheck.userMissing(user), true, null);
       }
       for (String host : hosts) {
         List<String> held = grantedRoles(c, dialect, user, host);
@@ -315,7 +315,7 @@ public final class MysqlEngine implements DatabaseEngine {
    */
   @Override
   public int revokeRoles(String user, List<String> roles, boolean endSessions) {
-    List<String> revoked = distinct(roles);
+    List<String> revoked = RoleCheck.distinct(roles);
     try (Connection c = dataSource.getConnection()) {
       MysqlDialect dialect = server(c).dialect();
       for (String host : loginHosts(c, dialect, user)) {
@@ -467,16 +467,6 @@ public final class MysqlEngine implements DatabaseEngine {
       throw new EngineException(
           "the target's grant SQL cannot be used: " + e.getMessage(), true, e);
     }
-  }
-
-  private static String userMissing(String user) {
-    return "database user "
-        + user
-        + " does not exist on this server; create it, or fix the target's userMapping";
-  }
-
-  private static List<String> distinct(List<String> roles) {
-    return List.copyOf(new LinkedHashSet<>(roles));
   }
 
   private static void executeIfAny(Connection c, String sql) throws SQLException {

@@ -217,7 +217,7 @@ public final class PostgresEngine implements DatabaseEngine {
         return userRefusal;
       }
       Set<String> alreadyHeld = new LinkedHashSet<>();
-      for (String role : distinct(roles)) {
+      for (String role : RoleCheck.distinct(roles)) {
         RoleCheck roleRefusal = roleProblem(c, role);
         if (roleRefusal != null) {
           return roleRefusal;
@@ -239,10 +239,10 @@ public final class PostgresEngine implements DatabaseEngine {
    */
   @Override
   public void grantRoles(String user, List<String> roles) {
-    List<String> wanted = distinct(roles);
+    List<String> wanted = RoleCheck.distinct(roles);
     try (Connection c = dataSource.getConnection()) {
       if (roleOid(c, user).isEmpty()) {
-        throw new EngineException(userMissing(user), true, null);
+        throw new EngineException(RoleCheck.userMissing(user), true, null);
       }
       c.setAutoCommit(false);
       try {
@@ -271,7 +271,7 @@ public final class PostgresEngine implements DatabaseEngine {
    */
   @Override
   public int revokeRoles(String user, List<String> roles, boolean endSessions) {
-    List<String> revoked = distinct(roles);
+    List<String> revoked = RoleCheck.distinct(roles);
     try (Connection c = dataSource.getConnection()) {
       OptionalLong oid = roleOid(c, user);
       if (oid.isEmpty()) {
@@ -336,16 +336,6 @@ public final class PostgresEngine implements DatabaseEngine {
     }
   }
 
-  private static String userMissing(String user) {
-    return "database user "
-        + user
-        + " does not exist on this server; create it, or fix the target's userMapping";
-  }
-
-  private static List<String> distinct(List<String> roles) {
-    return List.copyOf(new LinkedHashSet<>(roles));
-  }
-
   /** Why roles may not be granted to the user, or null when they may. */
   private static RoleCheck userProblem(Connection c, String user) throws SQLException {
     String sql = "SELECT rolcanlogin, rolname = current_user FROM pg_roles WHERE rolname = ?";
@@ -353,7 +343,7 @@ public final class PostgresEngine implements DatabaseEngine {
       ps.setString(1, user);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          return RoleCheck.refused(Problem.USER_NOT_FOUND, userMissing(user));
+          return RoleCheck.refused(Problem.USER_NOT_FOUND, RoleCheck.userMissing(user));
         }
         if (rs.getBoolean(2)) {
           return RoleCheck.refused(
