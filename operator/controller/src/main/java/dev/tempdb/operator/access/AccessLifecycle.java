@@ -154,11 +154,7 @@ public final class AccessLifecycle {
     if (phase == Phase.Active && stored.getRoles() != null) {
       // RoleGrant: the database has no expiry for a role membership; the lease lives in status.
       if (!lease.expiresAt().toString().equals(stored.getExpiresAt())) {
-        boolean longer = lease.expiresAt().isAfter(Instant.parse(stored.getExpiresAt()));
-        events.normal(
-            access,
-            longer ? Reasons.EXTENDED : Reasons.SHORTENED,
-            "Roles of " + stored.getUsername() + " now end at " + lease.expiresAt());
+        announceLeaseChange(access, stored, lease);
       }
       return Step.then(
           next.rolesGranted(access.getSpec().getRequester(), lease),
@@ -175,11 +171,7 @@ public final class AccessLifecycle {
       return Step.then(same, Duration.between(now, lease.expiresAt()));
     }
     if (phase == Phase.Active && changeExpiry(access, target, stored, lease)) {
-      boolean longer = lease.expiresAt().isAfter(Instant.parse(stored.getExpiresAt()));
-      events.normal(
-          access,
-          longer ? Reasons.EXTENDED : Reasons.SHORTENED,
-          "Access of " + stored.getUsername() + " now ends at " + lease.expiresAt());
+      announceLeaseChange(access, stored, lease);
       return Step.then(
           next.active(
               access.getSpec().getRequester(),
@@ -413,12 +405,19 @@ public final class AccessLifecycle {
     return Step.then(status, untilRetentionEnds(status, clock.instant()));
   }
 
+  private void announceLeaseChange(
+      TemporaryDbAccess access, TemporaryDbAccessStatus stored, Lease lease) {
+    boolean longer = lease.expiresAt().isAfter(Instant.parse(stored.getExpiresAt()));
+    events.normal(
+        access,
+        longer ? Reasons.EXTENDED : Reasons.SHORTENED,
+        "Access of " + stored.getUsername() + " now ends at " + lease.expiresAt());
+  }
+
   private Step revokeRoles(
       TemporaryDbAccess access, AccessStatus next, Phase endPhase, DatabaseServer server) {
     boolean endSessions =
-        resolveTarget(access)
-            .map(t -> Boolean.TRUE.equals(t.getSpec().getEndSessions()))
-            .orElse(false);
+        targetOf(access).map(t -> Boolean.TRUE.equals(t.getSpec().getEndSessions())).orElse(false);
     TemporaryDbAccessStatus status;
     try {
       status = roleGrants.revoke(access, next, endPhase, server, endSessions);
@@ -434,17 +433,12 @@ public final class AccessLifecycle {
   }
 
   private boolean targetIsRoleGrant(TemporaryDbAccess access) {
-    return resolveTarget(access)
-        .map(t -> t.getSpec().getStrategy() == Strategy.RoleGrant)
-        .orElse(false);
+    return targetOf(access).map(t -> t.getSpec().getStrategy() == Strategy.RoleGrant).orElse(false);
   }
 
-  private Optional<AccessTarget> resolveTarget(TemporaryDbAccess access) {
-    try {
-      return resolver.target(access.getSpec().getTarget());
-    } catch (TargetUnavailableException e) {
-      return Optional.empty();
-    }
+  /** The request's target as it is now (a cache lookup), empty when it is gone. */
+  private Optional<AccessTarget> targetOf(TemporaryDbAccess access) {
+    return resolver.target(access.getSpec().getTarget());
   }
 
   /**
@@ -464,14 +458,8 @@ public final class AccessLifecycle {
     if (access.getSpec().getDelivery() != null) {
       methods.addAll(access.getSpec().getDelivery());
     } else {
-      try {
-        resolver
-            .target(access.getSpec().getTarget())
-            .map(t -> t.getSpec().getDelivery())
-            .ifPresent(methods::addAll);
-      } catch (TargetUnavailableException e) {
-        // no target to ask: what status recorded is all we know
-      }
+      // With no target to ask, what status recorded is all we know.
+      targetOf(access).map(t -> t.getSpec().getDelivery()).ifPresent(methods::addAll);
     }
     return sinks.configured(methods);
   }
@@ -521,8 +509,7 @@ public final class AccessLifecycle {
 
   private String revokeSql(TemporaryDbAccess access) {
     try {
-      return resolver
-          .target(access.getSpec().getTarget())
+      return targetOf(access)
           .map(t -> resolver.sql(t.getSpec().getRevoke(), "spec.revoke"))
           .orElse(null);
     } catch (TargetUnavailableException e) {
@@ -533,7 +520,7 @@ public final class AccessLifecycle {
 
   private Optional<DatabaseServer> serverOf(TemporaryDbAccess access) {
     String name = serverName(access);
-    return name == null ? java.util.Optional.empty() : resolver.server(name);
+    return name == null ? Optional.empty() : resolver.server(name);
   }
 
   /** The server recorded at grant time, else the one the target names now. */
@@ -542,10 +529,7 @@ public final class AccessLifecycle {
     if (stored != null && stored.getServer() != null) {
       return stored.getServer();
     }
-    return resolver
-        .target(access.getSpec().getTarget())
-        .map(t -> t.getSpec().getServer())
-        .orElse(null);
+    return targetOf(access).map(t -> t.getSpec().getServer()).orElse(null);
   }
 
   private static String username(

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,7 @@ final class RoleGrants {
     }
     DatabaseEngine engine = servers.engineFor(server);
     String user = stored.getUsername();
-    List<String> toGrant = RoleHolders.toGrant(stored.getRoles());
+    List<String> toGrant = grantedByRequest(stored.getRoles());
     try {
       holders.exclusively(
           stored.getServer(),
@@ -149,12 +150,12 @@ final class RoleGrants {
           if (!check.allowed()) {
             return refuse(access, next, reason(check.problem()), check.detail());
           }
+          Map<String, List<TemporaryDbAccess>> others =
+              holders.otherHolders(access, serverName, user, check.alreadyHeld());
           List<GrantedRole> roles = new ArrayList<>();
           for (String role : spec.getRoles()) {
             // Held now only because another request granted it: that is not "held before".
-            boolean heldBefore =
-                check.alreadyHeld().contains(role)
-                    && holders.otherHolders(access, serverName, user, role).isEmpty();
+            boolean heldBefore = check.alreadyHeld().contains(role) && others.get(role).isEmpty();
             roles.add(new GrantedRole(role, heldBefore));
           }
           TemporaryDbAccessStatus status = next.rolesRecorded(serverName, user, roles);
@@ -202,6 +203,8 @@ final class RoleGrants {
         server,
         user,
         () -> {
+          Map<String, List<TemporaryDbAccess>> holding =
+              holders.otherHolders(access, server, user, grantedByRequest(stored.getRoles()));
           List<String> revoke = new ArrayList<>();
           List<String> kept = new ArrayList<>();
           for (GrantedRole role : stored.getRoles()) {
@@ -209,8 +212,7 @@ final class RoleGrants {
               kept.add(role.getName() + " kept (held before the request)");
               continue;
             }
-            List<TemporaryDbAccess> others =
-                holders.otherHolders(access, server, user, role.getName());
+            List<TemporaryDbAccess> others = holding.get(role.getName());
             if (others.isEmpty()) {
               revoke.add(role.getName());
             } else {
@@ -225,6 +227,11 @@ final class RoleGrants {
           holders.release(access);
           return new Ended(revoke, kept, sessions);
         });
+  }
+
+  /** The recorded roles this request grants itself (and so revokes), not those held before. */
+  private static List<String> grantedByRequest(List<GrantedRole> roles) {
+    return roles.stream().filter(g -> !g.alreadyHeld()).map(GrantedRole::getName).toList();
   }
 
   private Step refuse(TemporaryDbAccess access, AccessStatus next, String reason, String message) {

@@ -1,9 +1,10 @@
 package dev.tempdb.operator.access;
 
-import dev.tempdb.api.v1alpha1.GrantedRole;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,12 +47,15 @@ final class RoleHolders {
   }
 
   /**
-   * Other requests through which the user holds the role: they recorded it as granted by them (not
-   * already held), have not ended, and have not let go of it here. Call inside {@link
-   * #exclusively}.
+   * For each role, the other requests through which the user holds it: they recorded it as granted
+   * by them (not already held), have not ended, and have not let go of it here. One read of the API
+   * for all the roles, none when there are no roles. Call inside {@link #exclusively}.
    */
-  List<TemporaryDbAccess> otherHolders(
-      TemporaryDbAccess self, String server, String user, String role) {
+  Map<String, List<TemporaryDbAccess>> otherHolders(
+      TemporaryDbAccess self, String server, String user, Collection<String> roles) {
+    if (roles.isEmpty()) {
+      return Map.of();
+    }
     String uid = self.getMetadata().getUid();
     List<TemporaryDbAccess> all = requests.get();
     // Only requests that still look live need remembering as released; this keeps the set small.
@@ -60,11 +64,17 @@ final class RoleHolders {
             .filter(r -> !ended(r.getStatus()))
             .map(r -> r.getMetadata().getUid())
             .toList());
-    return all.stream()
-        .filter(r -> !uid.equals(r.getMetadata().getUid()))
-        .filter(r -> !released.contains(r.getMetadata().getUid()))
-        .filter(r -> holds(r.getStatus(), server, user, role))
-        .toList();
+    List<TemporaryDbAccess> others =
+        all.stream()
+            .filter(r -> !uid.equals(r.getMetadata().getUid()))
+            .filter(r -> !released.contains(r.getMetadata().getUid()))
+            .toList();
+    Map<String, List<TemporaryDbAccess>> byRole = new HashMap<>();
+    for (String role : roles) {
+      byRole.put(
+          role, others.stream().filter(r -> holds(r.getStatus(), server, user, role)).toList());
+    }
+    return byRole;
   }
 
   /** The request has let go of its roles (revoked, or kept for another holder). */
@@ -90,9 +100,5 @@ final class RoleHolders {
 
   static String name(TemporaryDbAccess request) {
     return request.getMetadata().getNamespace() + "/" + request.getMetadata().getName();
-  }
-
-  static List<String> toGrant(List<GrantedRole> roles) {
-    return roles.stream().filter(g -> !g.alreadyHeld()).map(GrantedRole::getName).toList();
   }
 }

@@ -218,7 +218,7 @@ public final class AccessStatus {
   }
 
   /** E.g. "role analyst" or "roles analyst, auditor (auditor already held)". */
-  public static String describe(List<GrantedRole> roles) {
+  private static String describe(List<GrantedRole> roles) {
     List<String> names = roles.stream().map(GrantedRole::getName).toList();
     List<String> held =
         roles.stream().filter(GrantedRole::alreadyHeld).map(GrantedRole::getName).toList();
