@@ -28,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
@@ -97,15 +96,15 @@ public final class Sandbox {
 
     say("Starting the mock Kubernetes API server with the CRDs from crds/ ...");
     KubernetesClient client = KubernetesFixture.get().client();
+    // One process against a private API server: no replica to elect against.
     OperatorConfig config =
-        new OperatorConfig(
-            NS,
-            Set.of(),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(5),
-            Duration.ofMinutes(10),
-            Duration.ofSeconds(5),
-            null);
+        OperatorConfig.fromSettings(
+            Map.of(
+                "TEMPDB_CONTROL_NAMESPACE", NS,
+                "TEMPDB_EXPIRED_RETENTION", "10m",
+                "TEMPDB_RECHECK_INTERVAL", "5s",
+                "TEMPDB_LEADER_ELECTION_ENABLED", "false",
+                "TEMPDB_MANAGEMENT_PORT", "0"));
     OperatorApp operator = OperatorApp.start(client, config, Clock.systemUTC());
     say("Operator started (control namespace " + NS + ").");
 

@@ -6,6 +6,7 @@ import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.core.sink.SinkException;
+import dev.tempdb.operator.metrics.AccessMetrics;
 import dev.tempdb.operator.status.AccessStatus;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.StatusPatches;
@@ -17,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -29,6 +31,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * JOSDK glue for {@link TemporaryDbAccess}: finds the request's target and server in informer
@@ -40,8 +43,10 @@ public class TemporaryDbAccessReconciler
     implements Reconciler<TemporaryDbAccess>, Cleaner<TemporaryDbAccess> {
   private final String controlNamespace;
   private final Function<TargetResolver, AccessLifecycle> lifecycleFactory;
+  private final AccessMetrics metrics;
   private final Clock clock;
   private volatile AccessLifecycle lifecycle;
+  private volatile IndexedResourceCache<TemporaryDbAccess> cache;
 
   /**
    * @param lifecycleFactory builds the lifecycle once the informer caches it reads exist
@@ -49,15 +54,24 @@ public class TemporaryDbAccessReconciler
   public TemporaryDbAccessReconciler(
       String controlNamespace,
       Function<TargetResolver, AccessLifecycle> lifecycleFactory,
+      AccessMetrics metrics,
       Clock clock) {
     this.controlNamespace = controlNamespace;
     this.lifecycleFactory = lifecycleFactory;
+    this.metrics = metrics;
     this.clock = clock;
+  }
+
+  /** The requests this operator has cached (empty before it started). */
+  public Stream<TemporaryDbAccess> cached() {
+    IndexedResourceCache<TemporaryDbAccess> c = cache;
+    return c == null ? Stream.empty() : c.list();
   }
 
   @Override
   public List<EventSource<?, TemporaryDbAccess>> prepareEventSources(
       EventSourceContext<TemporaryDbAccess> context) {
+    cache = context.getPrimaryCache();
     // A target change (e.g. it became Ready) wakes the requests that are waiting for it.
     var targets =
         new InformerEventSource<>(
@@ -113,6 +127,7 @@ public class TemporaryDbAccessReconciler
   public UpdateControl<TemporaryDbAccess> reconcile(
       TemporaryDbAccess access, Context<TemporaryDbAccess> context) {
     Step step = lifecycle.reconcile(access);
+    metrics.observe(access, step.status(), Instant.now(clock));
     if (step.done()) {
       context.getClient().resource(access).delete();
       return UpdateControl.noUpdate();
@@ -131,8 +146,10 @@ public class TemporaryDbAccessReconciler
   public DeleteControl cleanup(TemporaryDbAccess access, Context<TemporaryDbAccess> context) {
     Step step = lifecycle.cleanup(access);
     if (step.done()) {
+      metrics.deletionFinished(access, Instant.now(clock));
       return DeleteControl.defaultDelete();
     }
+    metrics.observe(access, step.status(), Instant.now(clock));
     if (StatusPatches.changed(access.getStatus(), step.status())) {
       context.getClient().resource(withStatus(access, step.status())).patchStatus();
     }
@@ -159,6 +176,7 @@ public class TemporaryDbAccessReconciler
     } else if ((phase == Phase.Active && !now.isBefore(Instant.parse(stored.getExpiresAt())))
         || phase == Phase.Revoking) {
       // Expired but not yet revoked: say so, the credentials may still work until it succeeds.
+      metrics.revocationFailed(access);
       status = next.revocationFailed("Revocation failed, will retry: " + e.getMessage());
     } else {
       return ErrorStatusUpdateControl.noStatusUpdate();

@@ -16,6 +16,20 @@ import java.util.Optional;
  */
 public final class AwsDeliveryConfig {
   static final String ENABLED = "TEMPDB_AWS_ENABLED";
+
+  /** Every setting this class reads (the configuration file may hold no other TEMPDB_AWS_ key). */
+  static final java.util.Set<String> NAMES =
+      java.util.Set.of(
+          ENABLED,
+          "TEMPDB_AWS_REGION",
+          "TEMPDB_AWS_ENDPOINT",
+          "TEMPDB_AWS_SECRET_NAME_TEMPLATE",
+          "TEMPDB_AWS_REQUESTER_TAG",
+          "TEMPDB_AWS_MANAGED_BY",
+          "TEMPDB_AWS_KMS_KEY_ID",
+          "TEMPDB_AWS_RECOVERY_WINDOW_DAYS",
+          "TEMPDB_AWS_API_CALL_TIMEOUT");
+
   private static final String PREFIX = "TEMPDB_AWS_";
 
   private AwsDeliveryConfig() {}
@@ -25,7 +39,7 @@ public final class AwsDeliveryConfig {
     String enabled = env.getOrDefault(ENABLED, "false").trim();
     if (!enabled.equals("true") && !enabled.equals("false")) {
       throw new IllegalArgumentException(
-          "Environment variable " + ENABLED + " must be true or false, not '" + enabled + "'");
+          "Setting " + ENABLED + " must be true or false, not '" + enabled + "'");
     }
     if (enabled.equals("false")) {
       env.keySet().stream()
@@ -34,7 +48,7 @@ public final class AwsDeliveryConfig {
           .ifPresent(
               k -> {
                 throw new IllegalArgumentException(
-                    "Environment variable "
+                    "Setting "
                         + k
                         + " is set but AWS delivery is off; set "
                         + ENABLED
@@ -65,7 +79,7 @@ public final class AwsDeliveryConfig {
       names = SecretNameTemplate.parse(template);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "Environment variable TEMPDB_AWS_SECRET_NAME_TEMPLATE " + e.getMessage(), e);
+          "Setting TEMPDB_AWS_SECRET_NAME_TEMPLATE " + e.getMessage(), e);
     }
     int window = recoveryWindow(env);
     Duration timeout = timeout(env);
@@ -92,7 +106,7 @@ public final class AwsDeliveryConfig {
       // reported below
     }
     throw new IllegalArgumentException(
-        "Environment variable TEMPDB_AWS_RECOVERY_WINDOW_DAYS must be 0 (delete at once, the"
+        "Setting TEMPDB_AWS_RECOVERY_WINDOW_DAYS must be 0 (delete at once, the"
             + " default) or 7 to 30 days, as AWS allows, not '"
             + value
             + "'");
@@ -103,7 +117,7 @@ public final class AwsDeliveryConfig {
     try {
       return Durations.parse(value, "TEMPDB_AWS_API_CALL_TIMEOUT");
     } catch (InvalidRequestException e) {
-      throw new IllegalArgumentException("Environment variable " + e.getMessage(), e);
+      throw new IllegalArgumentException("Setting " + e.getMessage(), e);
     }
   }
 
@@ -121,7 +135,7 @@ public final class AwsDeliveryConfig {
       // reported below
     }
     throw new IllegalArgumentException(
-        "Environment variable TEMPDB_AWS_ENDPOINT must be an http(s) URL such as"
+        "Setting TEMPDB_AWS_ENDPOINT must be an http(s) URL such as"
             + " https://secretsmanager.eu-west-1.amazonaws.com, not '"
             + value
             + "'");
@@ -129,7 +143,7 @@ public final class AwsDeliveryConfig {
 
   private static void fail(String variable, String value, String problem) {
     throw new IllegalArgumentException(
-        "Environment variable " + variable + " ('" + value + "') is not valid: " + problem);
+        "Setting " + variable + " ('" + value + "') is not valid: " + problem);
   }
 
   private static String blankToNull(String s) {

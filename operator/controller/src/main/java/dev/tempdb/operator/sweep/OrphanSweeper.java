@@ -9,6 +9,7 @@ import dev.tempdb.core.naming.Usernames;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSink;
 import dev.tempdb.core.sweep.OrphanSweep;
 import dev.tempdb.operator.config.OperatorConfig;
+import dev.tempdb.operator.metrics.AccessMetrics;
 import dev.tempdb.operator.servers.ServerRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
@@ -34,6 +35,7 @@ public final class OrphanSweeper {
   private final ServerRegistry registry;
   private final AwsSecretsManagerSink awsSecrets;
   private final OperatorConfig config;
+  private final AccessMetrics metrics;
   private final Clock clock;
 
   /**
@@ -44,11 +46,13 @@ public final class OrphanSweeper {
       ServerRegistry registry,
       AwsSecretsManagerSink awsSecrets,
       OperatorConfig config,
+      AccessMetrics metrics,
       Clock clock) {
     this.client = client;
     this.registry = registry;
     this.awsSecrets = awsSecrets;
     this.config = config;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
@@ -59,7 +63,8 @@ public final class OrphanSweeper {
     // Never throw: a scheduled task that throws is never run again.
     try {
       Map<String, List<String>> removed = sweepServers();
-      sweepAwsSecrets();
+      removed.forEach((server, users) -> metrics.swept(server, "user", users.size()));
+      metrics.swept("aws-secrets-manager", "awsSecret", sweepAwsSecrets().size());
       return removed;
     } catch (RuntimeException e) {
       LOG.warn("Orphan sweep failed, will try again next interval: {}", e.getMessage());

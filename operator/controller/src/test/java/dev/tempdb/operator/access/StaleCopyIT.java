@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,15 +84,7 @@ class StaleCopyIT {
   }
 
   private static AccessLifecycle lifecycle(KubernetesClient client) {
-    OperatorConfig config =
-        new OperatorConfig(
-            OperatorFixture.CONTROL_NS,
-            Set.of(),
-            OperatorFixture.RETENTION,
-            Duration.ofHours(1),
-            Duration.ZERO,
-            Duration.ofSeconds(2),
-            null);
+    OperatorConfig config = OperatorFixture.testConfig();
     TargetResolver resolver =
         new TargetResolver(
             OperatorFixture.CONTROL_NS,

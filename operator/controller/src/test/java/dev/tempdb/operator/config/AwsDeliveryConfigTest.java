@@ -12,14 +12,14 @@ import org.junit.jupiter.api.Test;
 class AwsDeliveryConfigTest {
   @Test
   void offByDefault() {
-    assertThat(OperatorConfig.fromEnvironment(Map.of()).aws()).isNull();
+    assertThat(OperatorConfig.fromSettings(Map.of()).aws()).isNull();
     assertThat(AwsDeliveryConfig.fromEnvironment(Map.of("TEMPDB_AWS_ENABLED", "false"))).isEmpty();
   }
 
   @Test
   void enabledWithTheDefaultsTheSeedPolicyExpects() {
     AwsSecretsManagerSettings s =
-        OperatorConfig.fromEnvironment(Map.of("TEMPDB_AWS_ENABLED", "true")).aws();
+        OperatorConfig.fromSettings(Map.of("TEMPDB_AWS_ENABLED", "true")).aws();
 
     assertThat(s.region()).isNull(); // the SDK's chain: AWS_REGION, set by IRSA and pod identity
     assertThat(s.endpoint()).isNull();

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class OperatorConfigTest {
   @Test
   void defaultsAreSafe() {
-    OperatorConfig c = OperatorConfig.fromEnvironment(Map.of());
+    OperatorConfig c = OperatorConfig.fromSettings(Map.of());
     assertThat(c.controlNamespace()).isEqualTo("tempdb-system");
     assertThat(c.watchNamespaces()).isEmpty();
     assertThat(c.expiredRetention()).isEqualTo(Duration.ofHours(24));
@@ -21,7 +21,7 @@ class OperatorConfigTest {
   @Test
   void readsEverySetting() {
     OperatorConfig c =
-        OperatorConfig.fromEnvironment(
+        OperatorConfig.fromSettings(
             Map.of(
                 "POD_NAMESPACE", "ops",
                 "TEMPDB_WATCH_NAMESPACES", "team-a, team-b",
@@ -36,7 +36,7 @@ class OperatorConfigTest {
   @Test
   void aBadValueNamesTheVariable() {
     assertThatThrownBy(
-            () -> OperatorConfig.fromEnvironment(Map.of("TEMPDB_SWEEP_INTERVAL", "5 minutes")))
+            () -> OperatorConfig.fromSettings(Map.of("TEMPDB_SWEEP_INTERVAL", "5 minutes")))
         .hasMessageContaining("TEMPDB_SWEEP_INTERVAL")
         .hasMessageContaining("30m");
   }

@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -62,18 +61,25 @@ public final class OperatorFixture implements AutoCloseable {
   public OperatorFixture(UnaryOperator<OperatorConfig> customise) {
     client = KubernetesFixture.get().client();
     postgres = PostgresFixture.get();
-    OperatorConfig base =
-        new OperatorConfig(
-            CONTROL_NS,
-            Set.of(),
-            RETENTION,
-            Duration.ofHours(1), // tests call the sweep themselves
-            Duration.ZERO,
-            Duration.ofSeconds(2),
-            null);
-    config = customise.apply(base);
+    config = customise.apply(testConfig());
     server(new PostgresTestDatabase());
     start();
+  }
+
+  /**
+   * The tests' settings, read the way the operator reads its own: one replica without leader
+   * election, tests run the sweep themselves, metrics and health on a free port.
+   */
+  public static OperatorConfig testConfig() {
+    return OperatorConfig.fromSettings(
+        Map.of(
+            "TEMPDB_CONTROL_NAMESPACE", CONTROL_NS,
+            "TEMPDB_EXPIRED_RETENTION", RETENTION.toSeconds() + "s",
+            "TEMPDB_SWEEP_INTERVAL", "1h",
+            "TEMPDB_SWEEP_GRACE", "0",
+            "TEMPDB_RECHECK_INTERVAL", "2s",
+            "TEMPDB_LEADER_ELECTION_ENABLED", "false",
+            "TEMPDB_MANAGEMENT_PORT", "0"));
   }
 
   public void start() {
@@ -84,7 +90,8 @@ public final class OperatorFixture implements AutoCloseable {
             client,
             config,
             Clock.systemUTC(),
-            () -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test")));
+            () -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test")),
+            () -> {});
   }
 
   /** Stops the operator as a crash would leave things: no cleanup runs. */

@@ -2,7 +2,7 @@ package dev.tempdb.core.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -28,16 +28,13 @@ public final class KubernetesFixture {
   }
 
   private final KubernetesMockServer server;
+  private final RecordingCrudDispatcher dispatcher = new RecordingCrudDispatcher();
   private final KubernetesClient client;
 
   private KubernetesFixture() {
     server =
         new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     client = server.createClient();
     try (Stream<Path> crds = Files.list(ProjectFiles.topLevel("crds"))) {
@@ -70,5 +67,21 @@ public final class KubernetesFixture {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * A new client of the same server that names itself {@code userAgent} in every request, so that
+   * {@link #requestsFrom} can tell its calls from the test's own.
+   */
+  public KubernetesClient clientNamed(String userAgent) {
+    var config = client.getConfiguration();
+    config =
+        new io.fabric8.kubernetes.client.ConfigBuilder(config).withUserAgent(userAgent).build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Every request made so far by clients named {@code userAgent}, in order. */
+  public java.util.List<RecordingCrudDispatcher.ApiRequest> requestsFrom(String userAgent) {
+    return dispatcher.requests().stream().filter(r -> userAgent.equals(r.userAgent())).toList();
   }
 }
