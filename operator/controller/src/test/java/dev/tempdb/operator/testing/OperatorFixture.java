@@ -71,15 +71,23 @@ public final class OperatorFixture implements AutoCloseable {
    * election, tests run the sweep themselves, metrics and health on a free port.
    */
   public static OperatorConfig testConfig() {
-    return OperatorConfig.fromSettings(
-        Map.of(
-            "TEMPDB_CONTROL_NAMESPACE", CONTROL_NS,
-            "TEMPDB_EXPIRED_RETENTION", RETENTION.toSeconds() + "s",
-            "TEMPDB_SWEEP_INTERVAL", "1h",
-            "TEMPDB_SWEEP_GRACE", "0",
-            "TEMPDB_RECHECK_INTERVAL", "2s",
-            "TEMPDB_LEADER_ELECTION_ENABLED", "false",
-            "TEMPDB_MANAGEMENT_PORT", "0"));
+    return testConfig(Map.of());
+  }
+
+  /** {@link #testConfig()} with some settings changed. */
+  public static OperatorConfig testConfig(Map<String, String> overrides) {
+    Map<String, String> settings =
+        new java.util.HashMap<>(
+            Map.of(
+                "TEMPDB_CONTROL_NAMESPACE", CONTROL_NS,
+                "TEMPDB_EXPIRED_RETENTION", RETENTION.toSeconds() + "s",
+                "TEMPDB_SWEEP_INTERVAL", "1h",
+                "TEMPDB_SWEEP_GRACE", "0",
+                "TEMPDB_RECHECK_INTERVAL", "2s",
+                "TEMPDB_LEADER_ELECTION_ENABLED", "false",
+                "TEMPDB_MANAGEMENT_PORT", "0"));
+    settings.putAll(overrides);
+    return OperatorConfig.fromSettings(settings);
   }
 
   public void start() {
