@@ -53,15 +53,15 @@ watched namespaces. Used by a ClusterRole (all namespaces) or a Role per watched
 - apiGroups: ["tempdb.dev"]
   resources: ["temporarydbaccesses"]
   verbs: ["get", "list", "watch"]
-# Add and remove the finalizer tempdb.dev/revoke-access (patch; update is JOSDK's fallback) and
+# Add and remove the finalizer tempdb.dev/revoke-access (JOSDK patches) and
 # delete an Expired request when TEMPDB_EXPIRED_RETENTION has passed.
 - apiGroups: ["tempdb.dev"]
   resources: ["temporarydbaccesses"]
-  verbs: ["patch", "update", "delete"]
+  verbs: ["patch", "delete"]
 # The request's status (phase, username, expiresAt, conditions).
 - apiGroups: ["tempdb.dev"]
   resources: ["temporarydbaccesses/status"]
-  verbs: ["patch", "update"]
+  verbs: ["patch"]
 # Not an API call: the credential Secret's ownerReference has blockOwnerDeletion: true, which the
 # OwnerReferencesPermissionEnforcement admission plugin (e.g. on OpenShift) allows only to whoever
 # may update the owner's finalizers.

@@ -47,6 +47,7 @@ public final class OperatorFixture implements AutoCloseable {
   public static final Duration RETENTION = Duration.ofSeconds(6);
 
   private final KubernetesClient client;
+  private final KubernetesClient operatorClient;
   private final PostgresFixture postgres;
   private final OperatorConfig config;
   private OperatorApp app;
@@ -59,7 +60,18 @@ public final class OperatorFixture implements AutoCloseable {
    * @param customise changes to the test configuration, e.g. enabling AWS delivery
    */
   public OperatorFixture(UnaryOperator<OperatorConfig> customise) {
+    this(customise, null);
+  }
+
+  /**
+   * @param operatorUserAgent when not null, the operator gets a client of its own that names itself
+   *     so in every request ({@link KubernetesFixture#requestsFrom}); the test's helpers keep the
+   *     shared client
+   */
+  public OperatorFixture(UnaryOperator<OperatorConfig> customise, String operatorUserAgent) {
     client = KubernetesFixture.get().client();
+    operatorClient =
+        operatorUserAgent == null ? client : KubernetesFixture.get().clientNamed(operatorUserAgent);
     postgres = PostgresFixture.get();
     config = customise.apply(testConfig());
     server(new PostgresTestDatabase());
@@ -95,7 +107,7 @@ public final class OperatorFixture implements AutoCloseable {
     // scope, not the key.
     app =
         OperatorApp.start(
-            client,
+            operatorClient,
             config,
             Clock.systemUTC(),
             () -> StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "test")),
@@ -122,6 +134,9 @@ public final class OperatorFixture implements AutoCloseable {
   @Override
   public void close() {
     app.close();
+    if (operatorClient != client) {
+      operatorClient.close();
+    }
   }
 
   /**
