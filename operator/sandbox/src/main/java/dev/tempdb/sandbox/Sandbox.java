@@ -107,6 +107,10 @@ public final class Sandbox {
                 "TEMPDB_MANAGEMENT_PORT", "0"));
     OperatorApp operator = OperatorApp.start(client, config, Clock.systemUTC());
     say("Operator started (control namespace " + NS + ").");
+    say(
+        "  Metrics: http://127.0.0.1:"
+            + operator.managementPort()
+            + "/metrics, probes: /healthz/{startup,live,ready}");
 
     applyControlPlane(client, pg.port());
     awaitReady(client, DatabaseServer.class, "pg-sandbox");

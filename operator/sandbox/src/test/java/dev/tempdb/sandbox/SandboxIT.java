@@ -18,6 +18,7 @@ class SandboxIT {
 
     String text = transcript.toString(StandardCharsets.UTF_8);
     assertThat(text)
+        .contains("/metrics, probes: /healthz/")
         .contains("Phase Active: user tdb_dana_lee_")
         .contains("SELECT count(*) FROM customers -> 3")
         .contains("DELETE FROM customers -> refused: ERROR: permission denied")
