@@ -75,7 +75,7 @@ public final class ManagementServer implements AutoCloseable {
     probe(server, "/healthz/ready", health, HealthState::readyOk);
     server.start();
     LOG.info(
-        "Metrics on :{}/metrics, probes on :{}/healthz/{{startup,live,ready}}",
+        "Metrics on :{}/metrics, probes on :{}/healthz/startup, /healthz/live, /healthz/ready",
         server.getAddress().getPort(),
         server.getAddress().getPort());
     return new ManagementServer(server, executor);
