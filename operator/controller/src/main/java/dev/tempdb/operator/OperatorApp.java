@@ -29,6 +29,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -125,6 +126,13 @@ public final class OperatorApp implements AutoCloseable {
     CredentialSinks sinks = new CredentialSinks(available);
 
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // JOSDK labels reconciles with their retry number, and revocation retries without limit: one
+    // new series per attempt. Beyond a few attempts the number says nothing more.
+    meters
+        .config()
+        .meterFilter(
+            MeterFilter.replaceTagValues(
+                "reconciliations.retries.number", n -> n.matches("[0-3]") ? n : "4+"));
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);

@@ -11,6 +11,7 @@ import dev.tempdb.operator.status.AccessStatus;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.StatusPatches;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -162,7 +163,8 @@ public class TemporaryDbAccessReconciler
    */
   @Override
   public ErrorStatusUpdateControl<TemporaryDbAccess> updateErrorStatus(
-      TemporaryDbAccess access, Context<TemporaryDbAccess> context, Exception e) {
+      TemporaryDbAccess access, Context<TemporaryDbAccess> context, Exception thrown) {
+    Exception e = unwrap(thrown);
     TemporaryDbAccessStatus stored = access.getStatus();
     Phase phase = stored == null ? null : stored.getPhase();
     Instant now = Instant.now(clock);
@@ -184,6 +186,18 @@ public class TemporaryDbAccessReconciler
     return StatusPatches.changed(stored, status)
         ? ErrorStatusUpdateControl.patchStatus(withStatus(access, status))
         : ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /**
+   * What the reconcile threw: JOSDK's metrics wrap it in OperatorException (whose message is the
+   * cause's class and message), which would hide its type and garble the status message.
+   */
+  static Exception unwrap(Exception e) {
+    Exception cause = e;
+    while (cause instanceof OperatorException && cause.getCause() instanceof Exception inner) {
+      cause = inner;
+    }
+    return cause;
   }
 
   private static boolean ready(AccessTarget target) {

@@ -194,7 +194,10 @@ public record OperatorConfig(
     } catch (NumberFormatException e) {
       // reported below
     }
-    fail("TEMPDB_MANAGEMENT_PORT", value, "use a port number from 1 to 65535 (default 8080)");
+    fail(
+        "TEMPDB_MANAGEMENT_PORT",
+        value,
+        "use a port number from 1 to 65535 (default 8080), or 0 for any free port");
     return -1;
   }
 

@@ -69,8 +69,21 @@ final class OperatorDeploymentChecks {
     assertThat(c.getEnvFrom()).anySatisfy(e -> assertThat(e.getConfigMapRef()).isNotNull());
   }
 
-  /** The settings ConfigMap the Deployment reads with envFrom. */
+  /**
+   * The settings ConfigMap the Deployment reads with envFrom, after checking that the operator
+   * would start with it: every key known, every value valid.
+   */
   static Map<String, String> settings(Deployment deployment, List<HasMetadata> objects) {
+    Map<String, String> settings = configMap(deployment, objects);
+    assertThat(dev.tempdb.operator.config.ConfigSources.unknown(settings)).isEmpty();
+    Map<String, String> env = new java.util.HashMap<>(settings);
+    env.put("POD_NAMESPACE", deployment.getMetadata().getNamespace());
+    env.put("POD_NAME", "tempdb-operator-0");
+    dev.tempdb.operator.config.OperatorConfig.fromSettings(env);
+    return settings;
+  }
+
+  private static Map<String, String> configMap(Deployment deployment, List<HasMetadata> objects) {
     String name =
         deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom().stream()
             .filter(e -> e.getConfigMapRef() != null)

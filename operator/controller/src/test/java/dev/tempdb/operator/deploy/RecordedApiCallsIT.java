@@ -2,6 +2,7 @@ package dev.tempdb.operator.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.testing.KubernetesFixture;
@@ -59,6 +60,22 @@ class RecordedApiCallsIT {
             AGENT);
     try {
       op.postgres().superuser("CREATE SCHEMA IF NOT EXISTS calls");
+      // A server of its own whose status this operator writes (the shared one may be Ready
+      // already, from earlier tests): nothing listens on port 1.
+      DatabaseServer unreachable =
+          op.client()
+              .resources(DatabaseServer.class)
+              .inNamespace(CONTROL)
+              .withName(OperatorFixture.SERVER)
+              .get();
+      unreachable.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withName("calls-unreachable")
+              .withNamespace(CONTROL)
+              .build());
+      unreachable.setStatus(null);
+      unreachable.getSpec().setPort(1);
+      op.client().resource(unreachable).create();
       op.target("calls-read", "GRANT USAGE ON SCHEMA calls TO {username};", null, "1h");
       op.request("calls-expiring", "calls-read", "pia@acme-corp.example", "3s");
       TemporaryDbAccess deleted =
@@ -80,6 +97,22 @@ class RecordedApiCallsIT {
       op.client().resource(op.get("calls-deleted")).delete();
       op.awaitGone("calls-deleted");
       op.app().sweeper().sweepOnce();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(
+              () ->
+                  op.client()
+                          .resources(DatabaseServer.class)
+                          .inNamespace(CONTROL)
+                          .withName("calls-unreachable")
+                          .get()
+                          .getStatus()
+                      != null);
+      op.client()
+          .resources(DatabaseServer.class)
+          .inNamespace(CONTROL)
+          .withName("calls-unreachable")
+          .delete();
     } finally {
       op.close(); // releases the Lease
     }
