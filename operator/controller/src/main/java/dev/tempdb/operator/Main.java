@@ -81,9 +81,10 @@ public final class Main {
             () ->
                 software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder()
                     .build(),
-            // Work has stopped; exit so Kubernetes restarts the pod as a fresh candidate. From
-            // another thread: exit runs the shutdown hook, which waits for this one.
-            () -> new Thread(() -> System.exit(1), "tempdb-exit").start());
+            // Lost the Lease: stop everything now, as a crash would (which every step survives),
+            // not after in-flight reconciles finish next to the new leader. Kubernetes restarts
+            // the pod as a fresh candidate.
+            () -> Runtime.getRuntime().halt(1));
     // The Sym webhook (docs/sym.md) shares the operator's client; a bad TEMPDB_SYM_* setting
     // stops the start, naming the variable.
     SymWebhookServer webhook =

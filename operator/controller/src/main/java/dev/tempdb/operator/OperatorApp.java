@@ -104,15 +104,17 @@ public final class OperatorApp implements AutoCloseable {
 
   /**
    * @param awsCredentials where AWS credentials come from, used only when AWS delivery is enabled
-   * @param afterLostLeadership runs after the operator stopped because it lost the leader Lease
-   *     ({@link Main} exits, so that Kubernetes restarts the pod as a fresh candidate)
+   * @param onLostLeadership runs first when this replica loses the leader Lease: {@link Main} halts
+   *     the process, so that no reconcile in flight goes on next to the new leader (every step is
+   *     built to survive a crash) and Kubernetes restarts it as a fresh candidate; without it
+   *     (tests), the operator is then stopped gracefully
    */
   public static OperatorApp start(
       KubernetesClient client,
       OperatorConfig config,
       Clock clock,
       Supplier<AwsCredentialsProvider> awsCredentials,
-      Runnable afterLostLeadership) {
+      Runnable onLostLeadership) {
     ServerRegistry registry = new ServerRegistry(client, clock);
     EventRecorder events = new EventRecorder(client, clock);
     List<CredentialSink> available = new ArrayList<>(List.of(new KubernetesSecretSink(client)));
@@ -146,11 +148,11 @@ public final class OperatorApp implements AutoCloseable {
             config.leaderElection(),
             config.controlNamespace(),
             () -> {
+              onLostLeadership.run(); // Main halts here: nothing in flight may go on
               OperatorApp app = self.get();
               if (app != null) {
                 app.close();
               }
-              afterLostLeadership.run();
             });
     Gauge.builder("tempdb.leader", leadership, l -> l.isLeading() ? 1 : 0)
         .description("1 on the replica that reconciles; alert unless exactly one has it")
