@@ -12,6 +12,7 @@ import dev.tempdb.operator.access.TemporaryDbAccessReconciler;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.events.EventRecorder;
 import dev.tempdb.operator.metrics.AccessMetrics;
+import dev.tempdb.operator.runtime.DaemonThreads;
 import dev.tempdb.operator.runtime.HealthState;
 import dev.tempdb.operator.runtime.Leadership;
 import dev.tempdb.operator.runtime.ManagementServer;
@@ -238,12 +239,7 @@ public final class OperatorApp implements AutoCloseable {
 
     OrphanSweeper sweeper = new OrphanSweeper(client, registry, awsSink, config, metrics, clock);
     ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "tempdb-orphan-sweep");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tempdb-orphan-sweep"));
     long every = config.sweepInterval().toMillis();
     scheduler.scheduleWithFixedDelay(
         () -> {

@@ -1,5 +1,6 @@
 package dev.tempdb.operator.events;
 
+import dev.tempdb.operator.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -33,11 +34,7 @@ public final class EventRecorder {
           0,
           TimeUnit.MILLISECONDS,
           new ArrayBlockingQueue<>(QUEUE),
-          r -> {
-            Thread t = new Thread(r, "tempdb-events");
-            t.setDaemon(true);
-            return t;
-          },
+          DaemonThreads.named("tempdb-events"),
           (task, pool) -> LOG.warn("Event queue full ({}); dropping an event", QUEUE));
 
   public EventRecorder(KubernetesClient client, Clock clock) {

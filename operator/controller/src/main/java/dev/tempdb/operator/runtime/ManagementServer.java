@@ -56,13 +56,7 @@ public final class ManagementServer implements AutoCloseable {
           e);
     }
     ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "tempdb-management");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(2, DaemonThreads.named("tempdb-management"));
     server.setExecutor(executor);
     server.createContext(
         "/metrics",
