@@ -78,9 +78,6 @@ public final class Main {
             client,
             config,
             Clock.systemUTC(),
-            () ->
-                software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder()
-                    .build(),
             // Lost the Lease: stop everything now, as a crash would (which every step survives),
             // not after in-flight reconciles finish next to the new leader. Kubernetes restarts
             // the pod as a fresh candidate.

@@ -97,10 +97,19 @@ public final class OperatorApp implements AutoCloseable {
     this.management = management;
   }
 
-  public static OperatorApp start(KubernetesClient client, OperatorConfig config, Clock clock) {
+  /**
+   * @param onLostLeadership see {@link #start(KubernetesClient, OperatorConfig, Clock, Supplier,
+   *     Runnable)}
+   */
+  public static OperatorApp start(
+      KubernetesClient client, OperatorConfig config, Clock clock, Runnable onLostLeadership) {
     // The SDK's default chain: IRSA, EKS pod identity, instance role, environment variables.
     return start(
-        client, config, clock, () -> DefaultCredentialsProvider.builder().build(), () -> {});
+        client,
+        config,
+        clock,
+        () -> DefaultCredentialsProvider.builder().build(),
+        onLostLeadership);
   }
 
   /**
@@ -237,7 +246,15 @@ public final class OperatorApp implements AutoCloseable {
     }
     started.set(true);
 
-    OrphanSweeper sweeper = new OrphanSweeper(client, registry, awsSink, config, metrics, clock);
+    OrphanSweeper sweeper =
+        new OrphanSweeper(
+            client,
+            registry,
+            awsSink,
+            config,
+            metrics,
+            () -> servedRequests(client, config),
+            clock);
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tempdb-orphan-sweep"));
     long every = config.sweepInterval().toMillis();
@@ -279,7 +296,10 @@ public final class OperatorApp implements AutoCloseable {
     return unhealthy;
   }
 
-  /** Every request this operator serves, read from the API (not a cache). */
+  /**
+   * Every request this operator serves, read from the API (not a cache): RoleGrant's ledger and the
+   * orphan sweep's list of live requests.
+   */
   private static List<TemporaryDbAccess> servedRequests(
       KubernetesClient client, OperatorConfig config) {
     var resources = client.resources(TemporaryDbAccess.class);

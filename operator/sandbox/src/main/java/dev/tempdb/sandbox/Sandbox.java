@@ -105,7 +105,7 @@ public final class Sandbox {
                 "TEMPDB_RECHECK_INTERVAL", "5s",
                 "TEMPDB_LEADER_ELECTION_ENABLED", "false",
                 "TEMPDB_MANAGEMENT_PORT", "0"));
-    OperatorApp operator = OperatorApp.start(client, config, Clock.systemUTC());
+    OperatorApp operator = OperatorApp.start(client, config, Clock.systemUTC(), () -> {});
     say("Operator started (control namespace " + NS + ").");
     say(
         "  Metrics: http://127.0.0.1:"

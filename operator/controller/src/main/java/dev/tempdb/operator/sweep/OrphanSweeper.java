@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ public final class OrphanSweeper {
   private final AwsSecretsManagerSink awsSecrets;
   private final OperatorConfig config;
   private final AccessMetrics metrics;
+  private final Supplier<List<TemporaryDbAccess>> servedRequests;
   private final Clock clock;
 
   /**
@@ -47,12 +49,14 @@ public final class OrphanSweeper {
       AwsSecretsManagerSink awsSecrets,
       OperatorConfig config,
       AccessMetrics metrics,
+      Supplier<List<TemporaryDbAccess>> servedRequests,
       Clock clock) {
     this.client = client;
     this.registry = registry;
     this.awsSecrets = awsSecrets;
     this.config = config;
     this.metrics = metrics;
+    this.servedRequests = servedRequests;
     this.clock = clock;
   }
 
@@ -166,13 +170,6 @@ public final class OrphanSweeper {
   }
 
   private List<TemporaryDbAccess> requests() {
-    if (config.watchNamespaces().isEmpty()) {
-      return client.resources(TemporaryDbAccess.class).inAnyNamespace().list().getItems();
-    }
-    List<TemporaryDbAccess> all = new ArrayList<>();
-    for (String ns : config.watchNamespaces()) {
-      all.addAll(client.resources(TemporaryDbAccess.class).inNamespace(ns).list().getItems());
-    }
-    return all;
+    return servedRequests.get();
   }
 }
