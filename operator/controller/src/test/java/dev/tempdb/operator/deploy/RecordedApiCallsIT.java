@@ -61,21 +61,22 @@ class RecordedApiCallsIT {
     try {
       op.postgres().superuser("CREATE SCHEMA IF NOT EXISTS calls");
       // A server of its own whose status this operator writes (the shared one may be Ready
-      // already, from earlier tests): nothing listens on port 1.
-      DatabaseServer unreachable =
+      // already, from earlier tests): its admin Secret does not exist, so it is not Ready at once
+      // (an unreachable port would first wait out the connection timeout).
+      DatabaseServer notReady =
           op.client()
               .resources(DatabaseServer.class)
               .inNamespace(CONTROL)
               .withName(OperatorFixture.SERVER)
               .get();
-      unreachable.setMetadata(
+      notReady.setMetadata(
           new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-              .withName("calls-unreachable")
+              .withName("calls-not-ready")
               .withNamespace(CONTROL)
               .build());
-      unreachable.setStatus(null);
-      unreachable.getSpec().setPort(1);
-      op.client().resource(unreachable).create();
+      notReady.setStatus(null);
+      notReady.getSpec().getAdminCredentials().setSecretName("calls-no-such-secret");
+      op.client().resource(notReady).create();
       op.target("calls-read", "GRANT USAGE ON SCHEMA calls TO {username};", null, "1h");
       op.request("calls-expiring", "calls-read", "pia@acme-corp.example", "3s");
       TemporaryDbAccess deleted =
@@ -104,14 +105,14 @@ class RecordedApiCallsIT {
                   op.client()
                           .resources(DatabaseServer.class)
                           .inNamespace(CONTROL)
-                          .withName("calls-unreachable")
+                          .withName("calls-not-ready")
                           .get()
                           .getStatus()
                       != null);
       op.client()
           .resources(DatabaseServer.class)
           .inNamespace(CONTROL)
-          .withName("calls-unreachable")
+          .withName("calls-not-ready")
           .delete();
     } finally {
       op.close(); // releases the Lease
@@ -121,7 +122,7 @@ class RecordedApiCallsIT {
     namespacesUsed = new TreeSet<>();
     for (ApiRequest r : requests) {
       made.add(call(r));
-      String ns = namespaceOf(r.path());
+      String ns = ApiPath.parse(r.path()).namespace();
       if (ns != null) {
         namespacesUsed.add(ns);
       }
@@ -170,7 +171,7 @@ class RecordedApiCallsIT {
             if (call.equals(RULES_REVIEW)) {
               continue;
             }
-            String ns = namespaceOf(r.path());
+            String ns = ApiPath.parse(r.path()).namespace();
             assertThat(
                     rbac.allows(
                         CONTROL,
@@ -179,7 +180,7 @@ class RecordedApiCallsIT {
                         call.apiGroup(),
                         call.resource(),
                         call.verb(),
-                        nameOf(r.path())))
+                        ApiPath.parse(r.path()).name()))
                 .as("%s allows %s %s", install, r.method(), r.path())
                 .isTrue();
           }
@@ -196,57 +197,49 @@ class RecordedApiCallsIT {
         && (listed.name() == null || listed.name().equals(made.name()));
   }
 
+  /** An API path taken apart: API group ("" for core), namespace (null if none), resource, name. */
+  private record ApiPath(
+      String group, String namespace, String resource, String name, String query) {
+    static ApiPath parse(String path) {
+      URI uri = URI.create(path);
+      List<String> parts =
+          Arrays.stream(uri.getPath().split("/")).filter(p -> !p.isEmpty()).toList();
+      boolean core = parts.get(0).equals("api");
+      String group = core ? "" : parts.get(1);
+      List<String> rest = parts.subList(core ? 2 : 3, parts.size());
+      String namespace = null;
+      if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
+        namespace = rest.get(1);
+        rest = rest.subList(2, rest.size());
+      }
+      String resource = rest.size() > 2 ? rest.get(0) + "/" + rest.get(2) : rest.get(0);
+      return new ApiPath(
+          group,
+          namespace,
+          resource,
+          rest.size() > 1 ? rest.get(1) : null,
+          uri.getQuery() == null ? "" : uri.getQuery());
+    }
+  }
+
   /** The RBAC view of one HTTP request: scope, API group, resource[/subresource], verb, name. */
   static Call call(ApiRequest r) {
-    URI uri = URI.create(r.path());
-    List<String> parts = Arrays.stream(uri.getPath().split("/")).filter(p -> !p.isEmpty()).toList();
-    String group;
-    List<String> rest;
-    if (parts.get(0).equals("api")) {
-      group = "";
-      rest = parts.subList(2, parts.size());
-    } else {
-      group = parts.get(1);
-      rest = parts.subList(3, parts.size());
-    }
-    String namespace = null;
-    if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
-      namespace = rest.get(1);
-      rest = rest.subList(2, rest.size());
-    }
-    String resource = rest.get(0);
-    String name = rest.size() > 1 ? rest.get(1) : null;
-    if (rest.size() > 2) {
-      resource = resource + "/" + rest.get(2);
-    }
-    String query = uri.getQuery() == null ? "" : uri.getQuery();
+    ApiPath p = ApiPath.parse(r.path());
     String verb =
         switch (r.method()) {
-          case "GET" -> name != null ? "get" : query.contains("watch=true") ? "watch" : "list";
+          case "GET" ->
+              p.name() != null ? "get" : p.query().contains("watch=true") ? "watch" : "list";
           case "POST" -> "create";
           case "PUT" -> "update";
           case "PATCH" -> "patch";
-          case "DELETE" -> name != null ? "delete" : "deletecollection";
+          case "DELETE" -> p.name() != null ? "delete" : "deletecollection";
           default -> r.method();
         };
     Scope scope =
-        namespace == null ? null : namespace.equals(CONTROL) ? Scope.CONTROL : Scope.WATCHED;
-    boolean named = group.equals("coordination.k8s.io") && !verb.equals("create");
-    return new Call(scope, group, resource, verb, named ? name : null);
-  }
-
-  private static String namespaceOf(String path) {
-    List<String> parts =
-        Arrays.stream(URI.create(path).getPath().split("/")).filter(p -> !p.isEmpty()).toList();
-    int i = parts.indexOf("namespaces");
-    return i >= 0 && parts.size() > i + 2 ? parts.get(i + 1) : null;
-  }
-
-  private static String nameOf(String path) {
-    Call c = call(new ApiRequest("GET", path, AGENT)); // the name, whatever the verb
-    List<String> parts =
-        Arrays.stream(URI.create(path).getPath().split("/")).filter(p -> !p.isEmpty()).toList();
-    int at = parts.indexOf(c.resource().split("/")[0]);
-    return at >= 0 && parts.size() > at + 1 ? parts.get(at + 1) : null;
+        p.namespace() == null
+            ? null
+            : p.namespace().equals(CONTROL) ? Scope.CONTROL : Scope.WATCHED;
+    boolean named = p.group().equals("coordination.k8s.io") && !verb.equals("create");
+    return new Call(scope, p.group(), p.resource(), verb, named ? p.name() : null);
   }
 }
