@@ -93,6 +93,25 @@ public class AccessTargetSpec {
           + " users may connect from, e.g. 10.0.% or %.internal.example. Ignored by PostgreSQL.")
   private String hostPattern = "%";
 
+  @Default("Reassign")
+  @JsonPropertyDescription(
+      "TemporaryUser: what happens to objects a temporary user created when its access ends."
+          + " Reassign (default): kept, owned by a role with no privileges and no login that the"
+          + " operator manages (never the admin); SECURITY DEFINER functions are dropped. Drop:"
+          + " dropped with the user.")
+  private OwnedObjects ownedObjects = OwnedObjects.Reassign;
+
+  @Size(max = 16)
+  @JsonPropertyDescription(
+      "TemporaryUser: elevated privileges the grant SQL may give. After the grant SQL runs and"
+          + " before any password is published, the operator reads what the new user really"
+          + " holds and refuses (rolls back) a grant with any elevated privilege not listed here."
+          + " PostgreSQL: SUPERUSER, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS, ADMIN_ROLE"
+          + " (membership of the operator's admin), or a predefined role such as"
+          + " pg_execute_server_program. MySQL/MariaDB: SUPER, CREATE USER, GRANT OPTION and the"
+          + " other global administrative privileges. Empty by default: nothing elevated.")
+  private List<@Pattern(ApiConstants.PRIVILEGE_PATTERN) String> allowedPrivileges;
+
   @Size(min = 1, max = 2)
   @JsonPropertyDescription(
       "Where credentials are published unless a request says otherwise: KubernetesSecret (a"
@@ -186,6 +205,22 @@ public class AccessTargetSpec {
 
   public void setHostPattern(String hostPattern) {
     this.hostPattern = hostPattern;
+  }
+
+  public OwnedObjects getOwnedObjects() {
+    return ownedObjects;
+  }
+
+  public void setOwnedObjects(OwnedObjects ownedObjects) {
+    this.ownedObjects = ownedObjects;
+  }
+
+  public List<String> getAllowedPrivileges() {
+    return allowedPrivileges;
+  }
+
+  public void setAllowedPrivileges(List<String> allowedPrivileges) {
+    this.allowedPrivileges = allowedPrivileges;
   }
 
   public List<DeliveryMethod> getDelivery() {

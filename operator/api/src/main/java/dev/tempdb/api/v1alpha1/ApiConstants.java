@@ -16,6 +16,9 @@ public final class ApiConstants {
 
   public static final int REQUESTER_MAX_LENGTH = 254;
 
+  /** An elevated privilege a target may allow, e.g. CREATEDB, GRANT OPTION, pg_signal_backend. */
+  public static final String PRIVILEGE_PATTERN = "^[A-Za-z][A-Za-z_]*( [A-Za-z_]+)*$";
+
   /**
    * A duration such as {@code 30m}, {@code 1h30m} or {@code 90s}: the subset of Go's duration
    * syntax that Kubernetes CEL's {@code duration()} also understands, so CEL rules can compare two

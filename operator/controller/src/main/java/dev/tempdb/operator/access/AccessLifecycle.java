@@ -3,6 +3,7 @@ package dev.tempdb.operator.access;
 import dev.tempdb.api.v1alpha1.AccessTarget;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.api.v1alpha1.OwnedObjects;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
 import dev.tempdb.api.v1alpha1.Reasons;
@@ -260,7 +261,10 @@ public final class AccessLifecycle {
             target.target().getSpec().getConnectionLimit(),
             target.grantSql(),
             owner(access).key() + " requester=" + access.getSpec().getRequester(),
-            target.target().getSpec().getHostPattern());
+            target.target().getSpec().getHostPattern(),
+            target.target().getSpec().getAllowedPrivileges() == null
+                ? Set.of()
+                : Set.copyOf(target.target().getSpec().getAllowedPrivileges()));
     Map<DeliveryMethod, PublishedSecret> published;
     try {
       published =
@@ -270,7 +274,8 @@ public final class AccessLifecycle {
               ServerRegistry.credentials(server, username, password, lease.expiresAt()),
               owner(access),
               sinks.forMethods(target.delivery()),
-              target.revokeSql());
+              target.revokeSql(),
+              ownedObjects(target.target()));
     } catch (EngineException e) {
       if (!e.isPermanent()) {
         throw e;
@@ -278,7 +283,12 @@ public final class AccessLifecycle {
       // This attempt rolled back, but an earlier one may have left a user and a Secret (a crash
       // before Active was recorded): remove them, or Failed would hide working credentials.
       AccessGrants.revoke(
-          engine, username, target.revokeSql(), owner(access), withdrawFrom(access));
+          engine,
+          username,
+          target.revokeSql(),
+          ownedObjects(target.target()),
+          owner(access),
+          withdrawFrom(access));
       events.warning(access, Reasons.GRANT_FAILED, e.getMessage());
       return Step.then(next.failed(Reasons.GRANT_FAILED, e.getMessage()), null);
     } catch (SinkException e) {
@@ -371,7 +381,12 @@ public final class AccessLifecycle {
     try {
       result =
           AccessGrants.revoke(
-              engine, username, revokeSql(access), owner(access), withdrawFrom(access));
+              engine,
+              username,
+              revokeSql(access),
+              targetOf(access).map(AccessLifecycle::ownedObjects).orElse(OwnedObjects.Reassign),
+              owner(access),
+              withdrawFrom(access));
     } catch (EngineException e) {
       if (!e.isPermanent()) {
         throw e;
@@ -550,6 +565,11 @@ public final class AccessLifecycle {
         access.getSpec().getRequester(),
         access.getMetadata().getUid(),
         engine.maxUsernameLength());
+  }
+
+  private static OwnedObjects ownedObjects(AccessTarget target) {
+    OwnedObjects choice = target.getSpec().getOwnedObjects();
+    return choice == null ? OwnedObjects.Reassign : choice;
   }
 
   static GrantOwner owner(TemporaryDbAccess access) {

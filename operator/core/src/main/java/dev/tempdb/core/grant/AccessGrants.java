@@ -1,6 +1,7 @@
 package dev.tempdb.core.grant;
 
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.api.v1alpha1.OwnedObjects;
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.UserGrant;
@@ -38,7 +39,8 @@ public final class AccessGrants {
       Credentials credentials,
       GrantOwner owner,
       List<CredentialSink> sinks,
-      String revokeSql) {
+      String revokeSql,
+      OwnedObjects ownedObjects) {
     engine.provision(grant);
     Map<DeliveryMethod, PublishedSecret> published = new EnumMap<>(DeliveryMethod.class);
     try {
@@ -53,7 +55,7 @@ public final class AccessGrants {
           grant.username());
       // The user first, and its outcome is what the caller reports: "removed again" must be true.
       try {
-        RevocationResult result = engine.revoke(grant.username(), revokeSql);
+        RevocationResult result = engine.revoke(grant.username(), revokeSql, ownedObjects);
         if (!result.userGone()) {
           e.addSuppressed(
               new IllegalStateException(
@@ -101,9 +103,10 @@ public final class AccessGrants {
       DatabaseEngine engine,
       String username,
       String revokeSql,
+      OwnedObjects ownedObjects,
       GrantOwner owner,
       List<CredentialSink> sinks) {
-    RevocationResult result = engine.revoke(username, revokeSql);
+    RevocationResult result = engine.revoke(username, revokeSql, ownedObjects);
     withdraw(owner, sinks);
     return result;
   }

@@ -2,6 +2,7 @@ package dev.tempdb.core.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tempdb.api.v1alpha1.OwnedObjects;
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
@@ -40,7 +41,7 @@ class OrphanSweepTest {
     final List<String> revoked = new ArrayList<>();
 
     @Override
-    public RevocationResult revoke(String username, String revokeSql) {
+    public RevocationResult revoke(String username, String revokeSql, OwnedObjects ownedObjects) {
       if (username.contains("cursed")) {
         throw new IllegalStateException("permission denied to alter role");
       }

@@ -3,6 +3,7 @@ package dev.tempdb.core.engine.mysql;
 import static dev.tempdb.core.engine.Jdbc.execute;
 import static dev.tempdb.core.engine.mysql.MysqlSql.account;
 
+import dev.tempdb.api.v1alpha1.OwnedObjects;
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.EngineException;
 import dev.tempdb.core.engine.Jdbc;
@@ -171,7 +172,7 @@ public final class MysqlEngine implements DatabaseEngine {
   }
 
   @Override
-  public RevocationResult revoke(String username, String revokeSql) {
+  public RevocationResult revoke(String username, String revokeSql, OwnedObjects ownedObjects) {
     try (Connection c = dataSource.getConnection()) {
       Server s = server(c);
       MysqlDialect dialect = s.dialect();

@@ -4,6 +4,7 @@ import static dev.tempdb.core.engine.Jdbc.execute;
 import static dev.tempdb.core.engine.postgres.PostgresSql.identifier;
 import static dev.tempdb.core.engine.postgres.PostgresSql.literal;
 
+import dev.tempdb.api.v1alpha1.OwnedObjects;
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.EngineException;
 import dev.tempdb.core.engine.Jdbc;
@@ -155,7 +156,7 @@ public final class PostgresEngine implements DatabaseEngine {
   }
 
   @Override
-  public RevocationResult revoke(String username, String revokeSql) {
+  public RevocationResult revoke(String username, String revokeSql, OwnedObjects ownedObjects) {
     String role = identifier(username);
     try (Connection c = dataSource.getConnection()) {
       OptionalLong oid = roleOid(c, username);
