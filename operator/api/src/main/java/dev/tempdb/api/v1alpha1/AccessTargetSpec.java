@@ -26,6 +26,12 @@ import java.util.List;
 @ValidationRule(
     value = "self.strategy == 'RoleGrant' || (!has(self.userMapping) && !has(self.endSessions))",
     message = "userMapping and endSessions are used only with strategy RoleGrant")
+@ValidationRule(
+    value = "!has(self.connectionLimit) || self.connectionLimit != 0",
+    message = "connectionLimit 0 would create users that can never log in; use 1-1000, or -1")
+@ValidationRule(
+    value = "self.strategy != 'RoleGrant' || !has(self.allowedPrivileges)",
+    message = "allowedPrivileges is for strategy TemporaryUser; RoleGrant checks each role")
 public class AccessTargetSpec {
   @Required
   @Pattern(ApiConstants.NAME_PATTERN)
@@ -83,7 +89,9 @@ public class AccessTargetSpec {
   @Default("5")
   @Min(-1)
   @Max(1000)
-  @JsonPropertyDescription("Concurrent connections each temporary user may open; -1 is unlimited.")
+  @JsonPropertyDescription(
+      "Concurrent connections each temporary user may open, 1 to 1000; -1 is unlimited (0 is"
+          + " refused: nobody could log in).")
   private Integer connectionLimit = 5;
 
   @Default("\"%\"")

@@ -9,10 +9,14 @@ public final class ApiConstants {
   public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
 
   /**
-   * Who a request is for, usually an email: the characters a database user name, an AWS tag value
-   * and a log line can all carry safely.
+   * Who a request is for, usually an email: letters and digits of any script (with their combining
+   * marks) and {@code . _ + - @}, starting with a letter or digit. That is what an AWS tag value
+   * (which holds the requester exactly), a Kubernetes label-free annotation and a log line can all
+   * carry: no whitespace, quotes, backslashes, control or invisible characters (bidi overrides,
+   * zero-width), no {@code %}, which AWS tags refuse, and no {@code *} or {@code ?}, which IAM's
+   * StringLike would read as wildcards. Checked by the CRD and again by {@link Requesters}.
    */
-  public static final String REQUESTER_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._%+@-]*$";
+  public static final String REQUESTER_PATTERN = "^[\\p{L}\\p{Nd}][\\p{L}\\p{M}\\p{Nd}._+@-]*$";
 
   public static final int REQUESTER_MAX_LENGTH = 254;
 

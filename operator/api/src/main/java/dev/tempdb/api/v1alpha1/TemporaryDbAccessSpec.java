@@ -22,19 +22,29 @@ import java.util.List;
         "has(self.requestId) == has(oldSelf.requestId)"
             + " && (!has(self.requestId) || self.requestId == oldSelf.requestId)",
     message = "requestId is immutable: it names the published AWS secret")
+@ValidationRule(
+    value =
+        "has(self.delivery) == has(oldSelf.delivery)"
+            + " && (!has(self.delivery) || self.delivery == oldSelf.delivery)",
+    message =
+        "delivery is immutable: credentials already published stay where they are; delete this"
+            + " request and create a new one")
 public class TemporaryDbAccessSpec {
   @Required
   @Pattern(ApiConstants.NAME_PATTERN)
   @JsonPropertyDescription(
-      "Name of the AccessTarget (in the operator's control namespace), e.g. readonly.")
+      "Name of the AccessTarget (in the operator's control namespace), e.g. readonly."
+          + " Immutable.")
   private String target;
 
   @Required
   @Size(min = 1, max = ApiConstants.REQUESTER_MAX_LENGTH)
   @Pattern(ApiConstants.REQUESTER_PATTERN)
   @JsonPropertyDescription(
-      "Who the access is for, usually an email. It names the database user and is recorded in"
-          + " status and events.")
+      "Who the access is for, usually an email: letters and digits of any script and . _ + - @,"
+          + " starting with a letter or digit (no spaces, quotes, backslashes, control or"
+          + " invisible characters, %, * or ?). It names the database user, is recorded in status"
+          + " and events, and is the AWS secret's requester tag exactly. Immutable.")
   private String requester;
 
   @Size(max = 1024)
@@ -63,7 +73,7 @@ public class TemporaryDbAccessSpec {
   @Size(min = 1, max = 2)
   @JsonPropertyDescription(
       "Where to publish credentials, overriding the target's delivery: KubernetesSecret,"
-          + " AwsSecretsManager, or both.")
+          + " AwsSecretsManager, or both. Immutable.")
   private List<DeliveryMethod> delivery;
 
   public String getTarget() {

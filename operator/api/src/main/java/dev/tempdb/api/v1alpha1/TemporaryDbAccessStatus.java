@@ -21,6 +21,12 @@ public class TemporaryDbAccessStatus {
   private String server;
 
   @JsonPropertyDescription(
+      "The target, requester, delivery and requestId access was granted for. Edits of those spec fields"
+          + " after the grant (which the API server refuses) change nothing: the operator keeps"
+          + " using these and says so in status.")
+  private GrantedFor grantedFor;
+
+  @JsonPropertyDescription(
       "Database user of this request: created for it (TemporaryUser), or the requester's own"
           + " (RoleGrant).")
   private String username;
@@ -72,6 +78,14 @@ public class TemporaryDbAccessStatus {
 
   public void setServer(String server) {
     this.server = server;
+  }
+
+  public GrantedFor getGrantedFor() {
+    return grantedFor;
+  }
+
+  public void setGrantedFor(GrantedFor grantedFor) {
+    this.grantedFor = grantedFor;
   }
 
   public String getUsername() {

@@ -73,11 +73,20 @@ class CrdSchemaValidationTest {
     assertThat(CRDS_BY_KIND.get("AccessTarget").rules())
         .extracting(Rule::path)
         .containsExactly(
-            ".spec", ".spec", ".spec", ".spec", ".spec", ".spec.grant", ".spec.revoke");
+            ".spec",
+            ".spec",
+            ".spec",
+            ".spec",
+            ".spec",
+            ".spec",
+            ".spec",
+            ".spec.grant",
+            ".spec.revoke");
     assertThat(CRDS_BY_KIND.get("TemporaryDbAccess").rules())
         .extracting(Rule::path, Rule::transition)
         .containsExactly(
             tuple(".spec", false),
+            tuple(".spec", true),
             tuple(".spec", true),
             tuple(".spec", true),
             tuple(".spec", true));

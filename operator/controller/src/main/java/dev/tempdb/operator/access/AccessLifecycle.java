@@ -3,6 +3,7 @@ package dev.tempdb.operator.access;
 import dev.tempdb.api.v1alpha1.AccessTarget;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.api.v1alpha1.GrantedFor;
 import dev.tempdb.api.v1alpha1.OwnedObjects;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
@@ -95,6 +96,33 @@ public final class AccessLifecycle {
   }
 
   public Step reconcile(TemporaryDbAccess access) {
+    Optional<String> edit = RequestRules.refusedEdit(access);
+    if (edit.isPresent()) {
+      // An API server without the CRD's CEL rules let an identity field change: carry on with
+      // what was granted, and say so.
+      Step step = decide(RequestRules.asGranted(access));
+      if (step.status() == null || step.status().getPhase() != Phase.Active) {
+        return step;
+      }
+      TemporaryDbAccessStatus refused =
+          new AccessStatus(step.status(), access.getMetadata().getGeneration(), clock.instant())
+              .changeRefused(edit.get());
+      warnOnce(access, refused, Reasons.CHANGE_REFUSED, edit.get());
+      return new Step(refused, step.recheckIn(), step.done());
+    }
+    Optional<String> invalid = RequestRules.problem(access);
+    if (invalid.isPresent()) {
+      AccessStatus next =
+          new AccessStatus(
+              access.getStatus(), access.getMetadata().getGeneration(), clock.instant());
+      TemporaryDbAccessStatus failed = next.failed(Reasons.INVALID_REQUEST, invalid.get());
+      warnOnce(access, failed, Reasons.INVALID_REQUEST, invalid.get());
+      return Step.then(failed, null);
+    }
+    return decide(access);
+  }
+
+  private Step decide(TemporaryDbAccess access) {
     Instant now = clock.instant();
     TemporaryDbAccessStatus stored = access.getStatus();
     Phase phase = stored == null ? null : stored.getPhase();
@@ -187,6 +215,13 @@ public final class AccessLifecycle {
 
   /** Called on deletion. */
   public Step cleanup(TemporaryDbAccess access) {
+    if (RequestRules.refusedEdit(access).isPresent()) {
+      // Revoke what was granted: the recorded target's revoke SQL, the recorded delivery.
+      return cleanup(RequestRules.asGranted(access));
+    }
+    if (RequestRules.problem(access).isPresent()) {
+      return Step.finished(); // refused before anything was created
+    }
     TemporaryDbAccessStatus stored = access.getStatus();
     Phase phase = stored == null ? null : stored.getPhase();
     if (phase == Phase.Expired || phase == Phase.Revoked) {
@@ -302,8 +337,13 @@ public final class AccessLifecycle {
             aws == null ? null : aws.name(),
             aws == null ? null : aws.arn());
     TemporaryDbAccessStatus status =
-        next.active(
-            access.getSpec().getRequester(), server.getMetadata().getName(), username, lease, refs);
+        next.grantingFor(GrantedFor.of(access.getSpec()))
+            .active(
+                access.getSpec().getRequester(),
+                server.getMetadata().getName(),
+                username,
+                lease,
+                refs);
     events.normal(access, Reasons.GRANTED, status.getMessage());
     LOG.info(
         "Granted {} as {} until {}", access.getSpec().getTarget(), username, lease.expiresAt());

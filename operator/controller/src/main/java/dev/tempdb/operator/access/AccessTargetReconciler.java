@@ -153,7 +153,7 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
       return Conditions.of(Conditions.READY, false, Reasons.INVALID_SPEC, e.getMessage());
     }
     // The CRD's CEL rules say the same; checked here too for API servers that do not run them.
-    String strategyProblem = StrategyRules.problem(spec);
+    String strategyProblem = TargetRules.problem(spec);
     if (strategyProblem != null) {
       return Conditions.of(Conditions.READY, false, Reasons.INVALID_SPEC, strategyProblem);
     }

@@ -1,6 +1,7 @@
 package dev.tempdb.operator.access;
 
 import dev.tempdb.api.v1alpha1.DatabaseServer;
+import dev.tempdb.api.v1alpha1.GrantedFor;
 import dev.tempdb.api.v1alpha1.GrantedRole;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.Reasons;
@@ -158,7 +159,9 @@ final class RoleGrants {
             boolean heldBefore = check.alreadyHeld().contains(role) && others.get(role).isEmpty();
             roles.add(new GrantedRole(role, heldBefore));
           }
-          TemporaryDbAccessStatus status = next.rolesRecorded(serverName, user, roles);
+          TemporaryDbAccessStatus status =
+              next.grantingFor(GrantedFor.of(access.getSpec()))
+                  .rolesRecorded(serverName, user, roles);
           return Step.then(status, Duration.ZERO);
         });
   }

@@ -24,6 +24,7 @@ public final class EventRecorder {
   private static final String COMPONENT = "tempdb-operator";
 
   private static final int QUEUE = 10_000;
+  private static final int MAX_NAME = 253;
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -84,10 +85,7 @@ public final class EventRecorder {
           .resource(
               new EventBuilder()
                   .withNewMetadata()
-                  .withName(
-                      meta.getName()
-                          + "."
-                          + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1))
+                  .withName(eventName(meta.getName(), ThreadLocalRandom.current().nextLong()))
                   .withNamespace(meta.getNamespace())
                   .endMetadata()
                   .withInvolvedObject(
@@ -111,8 +109,22 @@ public final class EventRecorder {
                   .build())
           .create();
     } catch (RuntimeException e) {
-      LOG.debug("Could not record event {} for {}: {}", reason, meta.getName(), e.getMessage());
+      LOG.warn("Could not record event {} for {}: {}", reason, meta.getName(), e.getMessage());
     }
+  }
+
+  /**
+   * {@code <object>.<random hex>}, always a valid object name: an API server refuses names over 253
+   * characters, so a long object name is cut (at a character that may end a name) to leave room for
+   * the suffix.
+   */
+  static String eventName(String objectName, long random) {
+    String suffix = "." + String.format("%016x", random);
+    String base = objectName;
+    if (base.length() + suffix.length() > MAX_NAME) {
+      base = base.substring(0, MAX_NAME - suffix.length()).replaceAll("[-.]+$", "");
+    }
+    return base + suffix;
   }
 
   private static String truncate(String message) {

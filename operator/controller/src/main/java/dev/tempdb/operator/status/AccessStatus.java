@@ -2,6 +2,7 @@ package dev.tempdb.operator.status;
 
 import static dev.tempdb.operator.status.Conditions.of;
 
+import dev.tempdb.api.v1alpha1.GrantedFor;
 import dev.tempdb.api.v1alpha1.GrantedRole;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
@@ -29,11 +30,22 @@ public final class AccessStatus {
   private final TemporaryDbAccessStatus previous;
   private final Long generation;
   private final Instant now;
+  private GrantedFor grantedFor;
 
   public AccessStatus(TemporaryDbAccessStatus previous, Long generation, Instant now) {
     this.previous = previous == null ? new TemporaryDbAccessStatus() : previous;
     this.generation = generation;
     this.now = now;
+    this.grantedFor = this.previous.getGrantedFor();
+  }
+
+  /**
+   * Records what access is being granted for (target, requester, delivery) in the statuses built
+   * next; called where a grant starts. Other statuses keep what was recorded before.
+   */
+  public AccessStatus grantingFor(GrantedFor what) {
+    this.grantedFor = what;
+    return this;
   }
 
   /** Waiting for something outside the request (its target) to become usable. */
@@ -232,6 +244,7 @@ public final class AccessStatus {
     s.setObservedGeneration(generation);
     s.setPhase(phase);
     s.setServer(previous.getServer());
+    s.setGrantedFor(grantedFor);
     s.setUsername(previous.getUsername());
     s.setGrantedAt(previous.getGrantedAt());
     s.setExpiresAt(previous.getExpiresAt());

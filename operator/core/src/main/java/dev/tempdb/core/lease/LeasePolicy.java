@@ -18,6 +18,16 @@ public final class LeasePolicy {
   public LeasePolicy(String defaultTtl, String maxTtl) {
     this.defaultTtl = Durations.parse(defaultTtl, "AccessTarget spec.defaultTtl");
     this.maxTtl = Durations.parse(maxTtl, "AccessTarget spec.maxTtl");
+    // Checked here, not per request: such a target is not Ready, rather than every request that
+    // names no ttl failing for something its requester did not write.
+    if (this.defaultTtl.compareTo(this.maxTtl) > 0) {
+      throw new InvalidRequestException(
+          "AccessTarget spec.defaultTtl",
+          defaultTtl
+              + " is longer than spec.maxTtl ("
+              + maxTtl
+              + "); shorten defaultTtl or raise maxTtl");
+    }
   }
 
   /**
