@@ -2,6 +2,7 @@ package dev.tempdb.sym;
 
 import dev.tempdb.api.v1alpha1.ApiConstants;
 import dev.tempdb.api.v1alpha1.DurationSyntax;
+import dev.tempdb.api.v1alpha1.Requesters;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessSpec;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -12,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Maps a Sym escalate event to the TemporaryDbAccess it asks for. Pure: no I/O. */
@@ -25,7 +27,6 @@ public final class AccessRequests {
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "tempdb-sym-bridge";
 
-  private static final Pattern REQUESTER = Pattern.compile(ApiConstants.REQUESTER_PATTERN);
   private static final Pattern NAME = Pattern.compile(ApiConstants.NAME_PATTERN);
   private static final Pattern RUN_ID = Pattern.compile("^[a-z0-9][a-z0-9-]{0,54}$");
   private static final int REASON_MAX = 1024;
@@ -51,14 +52,13 @@ public final class AccessRequests {
    */
   public static TemporaryDbAccess toResource(SymEvent event, BridgeSettings settings) {
     String requester = event.requester();
-    if (requester.length() > ApiConstants.REQUESTER_MAX_LENGTH
-        || !REQUESTER.matcher(requester).matches()) {
+    Optional<String> problem = Requesters.problem(requester);
+    if (problem.isPresent()) {
+      // The problem names a refused character by code point, so nothing invisible is echoed.
       throw SymRequestException.invalid(
-          "The requester \""
-              + abbreviate(requester, 80)
-              + "\" (run.actors.request.username) cannot be granted access: it must be at most "
-              + ApiConstants.REQUESTER_MAX_LENGTH
-              + " characters of letters, digits and . _ % + @ -, starting with a letter or digit.");
+          "The requester (run.actors.request.username) cannot be granted access: it "
+              + problem.get()
+              + ".");
     }
     String target = settings.accessTarget(event.symTarget());
     if (target.length() > 253 || !NAME.matcher(target).matches()) {

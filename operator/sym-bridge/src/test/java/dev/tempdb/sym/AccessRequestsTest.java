@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
+import dev.tempdb.api.v1alpha1.Requesters;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,10 @@ class AccessRequestsTest {
     String longLocal = "a".repeat(64) + "@" + "b".repeat(60) + ".example";
     for (String email :
         List.of(
-            "first.last+db-access@acme-corp.example", "o_brien%ops@acme-corp.example", longLocal)) {
+            "first.last+db-access@acme-corp.example",
+            "zoë+ops@acme-corp.example",
+            "日本語@acme-corp.example",
+            longLocal)) {
       TemporaryDbAccess access = map(escalate(e -> requester(e).put("username", email)));
       assertThat(access.getSpec().getRequester()).isEqualTo(email);
     }
@@ -123,12 +127,15 @@ class AccessRequestsTest {
             "o'brien@acme-corp.example",
             "dana lee@acme-corp.example",
             "-dash@acme-corp.example",
+            "o_brien%ops@acme-corp.example",
+            "any*one@acme-corp.example",
+            "dana\u202e@acme-corp.example",
             "x".repeat(250) + "@acme.example")) {
       assertThatThrownBy(() -> map(escalate(e -> requester(e).put("username", email))))
           .as(email)
           .isInstanceOf(SymRequestException.class)
           .hasMessageContaining("run.actors.request.username")
-          .hasMessageContaining("letters, digits and . _ % + @ -");
+          .hasMessageContaining(Requesters.ALLOWED);
     }
   }
 
