@@ -33,6 +33,12 @@ import java.util.List;
     value = "self.strategy != 'RoleGrant' || !has(self.allowedPrivileges)",
     message = "allowedPrivileges is for strategy TemporaryUser; RoleGrant checks each role")
 public class AccessTargetSpec {
+  /** MySQL/MariaDB account host part: letters, digits and the wildcard/address punctuation. */
+  public static final String HOST_PATTERN = "^[A-Za-z0-9._%:/-]{1,255}$";
+
+  /** A database role name the operator grants (RoleGrant). */
+  public static final String ROLE_PATTERN = "^[A-Za-z_][A-Za-z0-9_$-]{0,62}$";
+
   @Required
   @Pattern(ApiConstants.NAME_PATTERN)
   @JsonPropertyDescription("Name of the DatabaseServer, in the same namespace, to grant access on.")
@@ -56,7 +62,7 @@ public class AccessTargetSpec {
       "RoleGrant (required): existing database roles granted to the requester's user, e.g."
           + " [analyst]. MariaDB activates one default role at login: list one role that holds"
           + " the others.")
-  private List<@Pattern("^[A-Za-z_][A-Za-z0-9_$-]{0,62}$") String> roles;
+  private List<@Pattern(ROLE_PATTERN) String> roles;
 
   @JsonPropertyDescription(
       "RoleGrant: how a requester maps to their database user. Default: the part of the email"
@@ -95,7 +101,7 @@ public class AccessTargetSpec {
   private Integer connectionLimit = 5;
 
   @Default("\"%\"")
-  @Pattern("^[A-Za-z0-9._%:/-]{1,255}$")
+  @Pattern(HOST_PATTERN)
   @JsonPropertyDescription(
       "MySQL/MariaDB: host part of each created account ('name'@'hostPattern'), limiting where"
           + " users may connect from, e.g. 10.0.% or %.internal.example. Ignored by PostgreSQL.")

@@ -174,7 +174,11 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
           Conditions.READY,
           false,
           Reasons.SERVER_NOT_FOUND,
-          "DatabaseServer " + spec.getServer() + " not found in namespace " + namespace);
+          "spec.server: DatabaseServer "
+              + spec.getServer()
+              + " not found in namespace "
+              + namespace
+              + "; create it or fix spec.server");
     }
     if (server.getStatus() == null
         || !Conditions.isTrue(server.getStatus().getConditions(), Conditions.READY)) {

@@ -49,6 +49,14 @@ final class RequestRules {
           "spec.target is not an AccessTarget name (lower-case letters, digits, - and .); name"
               + " an AccessTarget, e.g. readonly");
     }
+    if (spec.getDelivery() != null
+        && (spec.getDelivery().isEmpty()
+            || spec.getDelivery().size() > 2
+            || spec.getDelivery().contains(null))) {
+      return Optional.of(
+          "spec.delivery must list one or two of KubernetesSecret and AwsSecretsManager, or be"
+              + " left out to use the target's");
+    }
     return Optional.empty();
   }
 

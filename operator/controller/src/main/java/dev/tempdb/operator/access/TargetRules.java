@@ -12,11 +12,32 @@ import java.util.regex.Pattern;
  */
 final class TargetRules {
   private static final Pattern PRIVILEGE = Pattern.compile(ApiConstants.PRIVILEGE_PATTERN);
+  private static final Pattern NAME = Pattern.compile(ApiConstants.NAME_PATTERN);
+  private static final Pattern HOST_PATTERN = Pattern.compile(AccessTargetSpec.HOST_PATTERN);
+  private static final Pattern ROLE = Pattern.compile(AccessTargetSpec.ROLE_PATTERN);
 
   private TargetRules() {}
 
   /** One sentence naming the field and the fix, or null when the spec is consistent. */
   static String problem(AccessTargetSpec spec) {
+    if (spec.getServer() == null || !NAME.matcher(spec.getServer()).matches()) {
+      return "spec.server must name a DatabaseServer in this namespace (lower-case letters,"
+          + " digits, - and .)";
+    }
+    if (spec.getHostPattern() != null && !HOST_PATTERN.matcher(spec.getHostPattern()).matches()) {
+      return "spec.hostPattern may only hold letters, digits and . _ % : / - (1 to 255), e.g."
+          + " 10.0.% or %.internal.example";
+    }
+    if (spec.getRoles() != null) {
+      for (String role : spec.getRoles()) {
+        if (role == null || !ROLE.matcher(role).matches()) {
+          return "spec.roles: '"
+              + role
+              + "' is not a role name; use letters, digits, _, $ and -, starting with a letter"
+              + " or _";
+        }
+      }
+    }
     Integer limit = spec.getConnectionLimit();
     if (limit != null && (limit == 0 || limit < -1 || limit > 1000)) {
       return "spec.connectionLimit "

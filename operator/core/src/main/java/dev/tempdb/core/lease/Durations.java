@@ -35,7 +35,7 @@ public final class Durations {
           };
     }
     if (total.isZero()) {
-      throw new InvalidRequestException(field, "must be longer than zero");
+      throw new InvalidRequestException(field, "must be longer than zero, e.g. 30m or 1h");
     }
     return total;
   }
