@@ -112,15 +112,16 @@ public final class SymWebhookServer implements AutoCloseable {
       }
       String timestamp = exchange.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER);
       String signature = exchange.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER);
-      WebhookSignature.Verdict verdict =
-          WebhookSignature.verify(
+      WebhookSignature.Check check =
+          WebhookSignature.check(
               accepted, timestamp, signature, body, clock.instant(), settings.replayWindow());
+      WebhookSignature.Verdict verdict = check.verdict();
       if (verdict != WebhookSignature.Verdict.VALID) {
         LOG.warn("Refused a webhook request from {}: {}", exchange.getRemoteAddress(), verdict);
         refuse(exchange, 401, "Unauthorized: " + verdict.explanation() + ".");
         return;
       }
-      if (!replays.firstTime(signature.trim(), clock.instant())) {
+      if (!replays.firstTime(check.mac(), clock.instant())) {
         LOG.warn("Refused a replayed webhook request from {}", exchange.getRemoteAddress());
         refuse(exchange, 401, "Unauthorized: this signed request was already received.");
         return;
