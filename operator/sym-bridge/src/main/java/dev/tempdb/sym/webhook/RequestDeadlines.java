@@ -37,6 +37,7 @@ final class RequestDeadlines implements Executor, AutoCloseable {
   private final String name;
   private final Duration timeout;
   private final int maxRequests;
+  private final String limitName;
   private final ThreadPoolExecutor threads;
   private final ScheduledThreadPoolExecutor timer;
 
@@ -44,11 +45,13 @@ final class RequestDeadlines implements Executor, AutoCloseable {
    * @param name names the threads and the log lines, e.g. "sym-webhook"
    * @param timeout how long a request may take to arrive, from its first byte to its last
    * @param maxRequests requests in progress at once (being received or handled)
+   * @param limitName where that limit comes from, for the log line
    */
-  RequestDeadlines(String name, Duration timeout, int maxRequests) {
+  RequestDeadlines(String name, Duration timeout, int maxRequests, String limitName) {
     this.name = name;
     this.timeout = timeout;
     this.maxRequests = maxRequests;
+    this.limitName = limitName;
     this.threads =
         new ThreadPoolExecutor(
             0, maxRequests, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemons(name));
@@ -61,8 +64,13 @@ final class RequestDeadlines implements Executor, AutoCloseable {
     try {
       threads.execute(() -> run(exchange));
     } catch (RejectedExecutionException e) {
-      LOG.warn(
-          "{}: {} requests are already in progress; closing a new connection", name, maxRequests);
+      if (!threads.isShutdown()) {
+        LOG.warn(
+            "{}: {} requests are already in progress ({}); closing a new connection",
+            name,
+            maxRequests,
+            limitName);
+      }
       throw e; // the HttpServer closes the connection
     }
   }

@@ -63,13 +63,21 @@ public final class SymWebhookServer implements AutoCloseable {
     this.keys = keys;
     this.clock = clock;
     this.replays = new ReplayGuard(settings.replayWindow());
-    // Each event may wait for a grant, so a few at once; more only queue behind the same
-    // per-server account limit in the operator.
+    // Each event may wait for a grant, so a few at once; more would only queue behind the same
+    // per-server account limit in the operator, so one more is answered 503 instead.
     this.handling = new Semaphore(settings.maxConcurrentEvents());
     this.requests =
-        new RequestDeadlines("sym-webhook", settings.requestTimeout(), settings.maxRequests());
+        new RequestDeadlines(
+            "sym-webhook",
+            settings.requestTimeout(),
+            settings.maxRequests(),
+            "TEMPDB_SYM_WEBHOOK_MAX_REQUESTS");
     this.probes =
-        new RequestDeadlines("sym-webhook-health", settings.requestTimeout(), HEALTH_REQUESTS);
+        new RequestDeadlines(
+            "sym-webhook-health",
+            settings.requestTimeout(),
+            HEALTH_REQUESTS,
+            "the health port's fixed limit");
     this.server = listen(host, settings.port(), "TEMPDB_SYM_WEBHOOK_PORT", null);
     this.healthServer =
         listen(host, settings.healthPort(), "TEMPDB_SYM_WEBHOOK_HEALTH_PORT", server);

@@ -70,10 +70,16 @@ class SlowClientsIT {
     server.close();
   }
 
-  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    // The bound the probe must meet: a kubelet probe gives up after 1 s by default.
+  /** The bound a probe must meet: a kubelet probe gives up after 1 s by default. */
+  private static HttpResponse<String> probe(int port) throws Exception {
     return HTTP.send(
-        request.timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        to(port, "/healthz").GET().timeout(Duration.ofSeconds(2)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HTTP.send(
+        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpRequest.Builder to(int port, String path) {
@@ -139,8 +145,8 @@ class SlowClientsIT {
                 server.port(), RawHttp.headersThenPartOfTheBody(SymWebhookServer.PATH, 1000)));
       }
 
-      assertThat(send(to(server.healthPort(), "/healthz").GET()).statusCode()).isEqualTo(200);
-      assertThat(send(to(server.port(), "/healthz").GET()).statusCode()).isEqualTo(200);
+      assertThat(probe(server.healthPort()).statusCode()).isEqualTo(200);
+      assertThat(probe(server.port()).statusCode()).isEqualTo(200);
       HttpResponse<String> event =
           send(signed(server.port(), event(false, UUID.randomUUID().toString()), now()));
       assertThat(event.statusCode()).isEqualTo(200);
@@ -162,7 +168,7 @@ class SlowClientsIT {
       }
       stalled.add(RawHttp.stall(server.healthPort(), "GET /heal"));
 
-      assertThat(send(to(server.healthPort(), "/healthz").GET()).statusCode()).isEqualTo(200);
+      assertThat(probe(server.healthPort()).statusCode()).isEqualTo(200);
       awaitClosedAtTheTimeout(stalled, opened);
     } finally {
       closeAll(stalled);
@@ -187,7 +193,7 @@ class SlowClientsIT {
           .atMost(REQUEST_TIMEOUT.dividedBy(2))
           .pollInterval(Duration.ZERO)
           .until(() -> closedNow(stalled) == 1);
-      assertThat(send(to(small.healthPort(), "/healthz").GET()).statusCode()).isEqualTo(200);
+      assertThat(probe(small.healthPort()).statusCode()).isEqualTo(200);
     } finally {
       closeAll(stalled);
     }
