@@ -62,6 +62,10 @@ class BridgeSettingsTest {
     assertThat(settings.secretKey()).isEqualTo("hmac-key");
     assertThat(settings.port()).isEqualTo(8090);
     assertThat(settings.replayWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(settings.healthPort()).isEqualTo(8091);
+    assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.maxConcurrentEvents()).isEqualTo(8);
+    assertThat(settings.maxRequests()).isEqualTo(64);
     assertThat(
             WebhookSettings.fromEnv(Map.of("TEMPDB_SYM_WEBHOOK_SECRET", "s"), "ns")
                 .secretNamespace())
@@ -82,5 +86,38 @@ class BridgeSettingsTest {
                     Map.of("TEMPDB_SYM_WEBHOOK_SECRET", "s", "TEMPDB_SYM_WEBHOOK_MAX_BODY", "10"),
                     "ns"))
         .hasMessageStartingWith("TEMPDB_SYM_WEBHOOK_MAX_BODY must be a whole number from 1024");
+  }
+
+  @Test
+  void webhookLimitsAreReadAndCheckedAgainstEachOther() {
+    WebhookSettings settings =
+        WebhookSettings.fromEnv(
+            Map.of(
+                "TEMPDB_SYM_WEBHOOK_SECRET", "s",
+                "TEMPDB_SYM_WEBHOOK_HEALTH_PORT", "9001",
+                "TEMPDB_SYM_WEBHOOK_REQUEST_TIMEOUT", "3s",
+                "TEMPDB_SYM_WEBHOOK_MAX_CONCURRENT", "2",
+                "TEMPDB_SYM_WEBHOOK_MAX_REQUESTS", "20"),
+            "ns");
+
+    assertThat(settings.healthPort()).isEqualTo(9001);
+    assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(settings.maxConcurrentEvents()).isEqualTo(2);
+    assertThat(settings.maxRequests()).isEqualTo(20);
+    assertThatThrownBy(() -> webhook("TEMPDB_SYM_WEBHOOK_REQUEST_TIMEOUT", "0s"))
+        .hasMessage(
+            "TEMPDB_SYM_WEBHOOK_REQUEST_TIMEOUT must be a duration from 1s to 5m, e.g. 10s (got"
+                + " 0s)");
+    assertThatThrownBy(() -> webhook("TEMPDB_SYM_WEBHOOK_MAX_REQUESTS", "8"))
+        .hasMessageStartingWith(
+            "TEMPDB_SYM_WEBHOOK_MAX_REQUESTS (8) must be greater than"
+                + " TEMPDB_SYM_WEBHOOK_MAX_CONCURRENT (8)");
+    assertThatThrownBy(() -> webhook("TEMPDB_SYM_WEBHOOK_HEALTH_PORT", "8090"))
+        .hasMessageStartingWith(
+            "TEMPDB_SYM_WEBHOOK_HEALTH_PORT must differ from TEMPDB_SYM_WEBHOOK_PORT (both 8090)");
+  }
+
+  private static WebhookSettings webhook(String name, String value) {
+    return WebhookSettings.fromEnv(Map.of("TEMPDB_SYM_WEBHOOK_SECRET", "s", name, value), "ns");
   }
 }

@@ -60,8 +60,11 @@ class LambdaJarIT {
             "current-context: mock",
             ""));
     int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
+    int healthPort;
+    try (ServerSocket socket = new ServerSocket(0);
+        ServerSocket health = new ServerSocket(0)) {
       port = socket.getLocalPort();
+      healthPort = health.getLocalPort();
     }
     ProcessBuilder java =
         new ProcessBuilder(
@@ -73,6 +76,7 @@ class LambdaJarIT {
     java.environment().put("KUBECONFIG", kubeconfig.toString());
     java.environment().put("TEMPDB_SYM_WEBHOOK_SECRET", "webhook-key");
     java.environment().put("TEMPDB_SYM_WEBHOOK_PORT", Integer.toString(port));
+    java.environment().put("TEMPDB_SYM_WEBHOOK_HEALTH_PORT", Integer.toString(healthPort));
     Process process = java.start();
     try {
       HttpClient http = HttpClient.newHttpClient();
@@ -83,7 +87,9 @@ class LambdaJarIT {
           .until(
               () ->
                   http.send(
-                              HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+                              HttpRequest.newBuilder(
+                                      URI.create("http://127.0.0.1:" + healthPort + "/healthz"))
+                                  .build(),
                               HttpResponse.BodyHandlers.discarding())
                           .statusCode()
                       == 200);
@@ -107,7 +113,14 @@ class LambdaJarIT {
           .as(() -> readLog(dir.resolve("webhook.log")))
           .isEqualTo(200);
       assertThat(response.body()).isEqualTo("{\"body\":{},\"errors\":[]}");
-      assertThat(readLog(dir.resolve("webhook.log"))).contains("Sym webhook listening on :" + port);
+      assertThat(readLog(dir.resolve("webhook.log")))
+          .contains(
+              "Sym webhook listening on :"
+                  + port
+                  + SymWebhookServer.PATH
+                  + ", probe on :"
+                  + healthPort
+                  + "/healthz");
     } finally {
       process.destroy();
       process.waitFor();

@@ -57,9 +57,11 @@ public final class WebhookMain {
                 Clock.systemUTC()),
             Clock.systemUTC());
     LOG.info(
-        "Sym webhook listening on :{}{}; grants go to namespace {}; key from Secret {}/{}",
+        "Sym webhook listening on :{}{}, probe on :{}/healthz; grants go to namespace {}; key"
+            + " from Secret {}/{}",
         server.port(),
         SymWebhookServer.PATH,
+        server.healthPort(),
         bridge.namespace(),
         webhook.secretNamespace(),
         webhook.secretName());

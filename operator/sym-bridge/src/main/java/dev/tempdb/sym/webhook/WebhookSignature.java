@@ -49,6 +49,31 @@ public final class WebhookSignature {
   }
 
   /**
+   * The outcome of {@link #check}: the verdict and, only when {@link Verdict#VALID}, the MAC the
+   * request carried. The MAC is the replay guard's key: the header's text is not, because many
+   * texts (hex in either case, spacing, a timestamp written {@code +1790000000} or {@code
+   * 01790000000}) carry the same MAC, and every one of them verifies.
+   */
+  public static final class Check {
+    private final Verdict verdict;
+    private final byte[] mac;
+
+    private Check(Verdict verdict, byte[] mac) {
+      this.verdict = verdict;
+      this.mac = mac;
+    }
+
+    public Verdict verdict() {
+      return verdict;
+    }
+
+    /** The verified MAC bytes; empty unless the verdict is VALID. */
+    public byte[] mac() {
+      return mac.clone();
+    }
+  }
+
+  /**
    * @param keys the accepted keys (the current one and, while rotating, the previous one)
    * @param window how far the timestamp may be from now, either way
    */
@@ -59,8 +84,19 @@ public final class WebhookSignature {
       byte[] body,
       Instant now,
       Duration window) {
+    return check(keys, timestampHeader, signatureHeader, body, now, window).verdict();
+  }
+
+  /** As {@link #verify}, also giving the verified MAC for the replay guard. */
+  public static Check check(
+      List<byte[]> keys,
+      String timestampHeader,
+      String signatureHeader,
+      byte[] body,
+      Instant now,
+      Duration window) {
     if (timestampHeader == null || signatureHeader == null) {
-      return Verdict.MISSING;
+      return refused(Verdict.MISSING);
     }
     long timestamp;
     byte[] presented;
@@ -68,14 +104,14 @@ public final class WebhookSignature {
       timestamp = Long.parseLong(timestampHeader.trim());
       String signature = signatureHeader.trim();
       if (!signature.startsWith(VERSION + "=")) {
-        return Verdict.MALFORMED;
+        return refused(Verdict.MALFORMED);
       }
       presented = HexFormat.of().parseHex(signature.substring(VERSION.length() + 1));
     } catch (IllegalArgumentException e) {
-      return Verdict.MALFORMED;
+      return refused(Verdict.MALFORMED);
     }
     if (Math.abs(now.getEpochSecond() - timestamp) > window.toSeconds()) {
-      return Verdict.STALE;
+      return refused(Verdict.STALE);
     }
     boolean matches = false;
     for (byte[] key : keys) {
@@ -83,7 +119,12 @@ public final class WebhookSignature {
       // differ, so timing reveals neither the signature nor which key matched.
       matches |= MessageDigest.isEqual(mac(key, timestamp, body), presented);
     }
-    return matches ? Verdict.VALID : Verdict.MISMATCH;
+    // When it matches, the presented bytes are exactly one key's MAC, whatever text carried them.
+    return matches ? new Check(Verdict.VALID, presented) : refused(Verdict.MISMATCH);
+  }
+
+  private static Check refused(Verdict verdict) {
+    return new Check(verdict, new byte[0]);
   }
 
   private static byte[] mac(byte[] key, long timestamp, byte[] body) {

@@ -17,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +129,60 @@ class SymWebhookIT {
     assertThat(replay.statusCode()).isEqualTo(401);
     assertThat(firstError(replay))
         .isEqualTo("Unauthorized: this signed request was already received.");
+  }
+
+  @Test
+  void aReplayIsRefusedWhateverTheSignatureCaseSpacingOrHeaderForm() throws Exception {
+    byte[] body = deescalateOfNewRun();
+    long ts = now();
+    String hex =
+        WebhookSignature.sign(CURRENT.getBytes(StandardCharsets.UTF_8), ts, body).substring(3);
+    assertThat(RawHttp.post(server.port(), SymWebhookServer.PATH, headers(ts, "v1=" + hex), body))
+        .isEqualTo(new RawHttp.Answer(200, "{\"body\":{},\"errors\":[]}"));
+
+    // Each is the captured request again: the same bytes signed, the same timestamp value.
+    List<Map<String, String>> replays =
+        List.of(
+            headers(ts, "v1=" + hex.toUpperCase(Locale.ROOT)),
+            headers(ts, "v1=" + mixedCase(hex)),
+            headers(ts, "  v1=" + hex + " \t"),
+            headers("+" + ts, "v1=" + hex),
+            headers("00" + ts, "v1=" + hex.toUpperCase(Locale.ROOT)),
+            Map.of(
+                "x-tempdb-timestamp",
+                Long.toString(ts),
+                "X-TEMPDB-SIGNATURE",
+                "v1=" + hex.toUpperCase(Locale.ROOT)));
+    for (Map<String, String> replay : replays) {
+      assertThat(RawHttp.post(server.port(), SymWebhookServer.PATH, replay, body))
+          .as("replayed with %s", replay)
+          .isEqualTo(
+              new RawHttp.Answer(
+                  401,
+                  "{\"body\":{},\"errors\":[\"Unauthorized: this signed request was already"
+                      + " received.\"]}"));
+    }
+  }
+
+  private static Map<String, String> headers(long timestamp, String signature) {
+    return headers(Long.toString(timestamp), signature);
+  }
+
+  private static Map<String, String> headers(String timestamp, String signature) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put(WebhookSignature.TIMESTAMP_HEADER, timestamp);
+    headers.put(WebhookSignature.SIGNATURE_HEADER, signature);
+    return headers;
+  }
+
+  private static String mixedCase(String hex) {
+    StringBuilder mixed = new StringBuilder();
+    for (int i = 0; i < hex.length(); i++) {
+      char c = hex.charAt(i);
+      mixed.append(i % 2 == 0 ? Character.toUpperCase(c) : c);
+    }
+    return mixed.toString();
   }
 
   @Test

@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class WebhookSignatureTest {
@@ -77,5 +79,39 @@ class WebhookSignatureTest {
         .isEqualTo(MALFORMED);
     assertThat(verify(List.of(KEY), NOW.getEpochSecond(), "sha256=00", BODY)).isEqualTo(MALFORMED);
     assertThat(verify(List.of(KEY), NOW.getEpochSecond(), "v1=not-hex", BODY)).isEqualTo(MALFORMED);
+  }
+
+  @Test
+  void everySpellingOfOneSignatureGivesTheSameMacForTheReplayGuard() {
+    long ts = NOW.getEpochSecond();
+    String signature = WebhookSignature.sign(KEY, ts, BODY);
+    byte[] mac = HexFormat.of().parseHex(signature.substring(3));
+    List<String[]> spellings =
+        List.of(
+            new String[] {Long.toString(ts), signature},
+            new String[] {
+              Long.toString(ts), "v1=" + signature.substring(3).toUpperCase(Locale.ROOT)
+            },
+            new String[] {" +" + ts + " ", "\t" + signature + "  "},
+            new String[] {"000" + ts, signature});
+    for (String[] spelling : spellings) {
+      WebhookSignature.Check check =
+          WebhookSignature.check(List.of(KEY), spelling[0], spelling[1], BODY, NOW, WINDOW);
+      assertThat(check.verdict()).as(String.join(" / ", spelling)).isEqualTo(VALID);
+      assertThat(check.mac()).isEqualTo(mac);
+    }
+    assertThat(
+            WebhookSignature.check(List.of(OLD_KEY), "" + ts, signature, BODY, NOW, WINDOW).mac())
+        .isEmpty();
+  }
+
+  @Test
+  void theReplayGuardRefusesAMacSeenWithinTwoWindowsAndForgetsItAfter() {
+    ReplayGuard guard = new ReplayGuard(WINDOW);
+    byte[] mac = HexFormat.of().parseHex(WebhookSignature.sign(KEY, 1, BODY).substring(3));
+
+    assertThat(guard.firstTime(mac, NOW)).isTrue();
+    assertThat(guard.firstTime(mac.clone(), NOW.plus(WINDOW))).isFalse();
+    assertThat(guard.firstTime(mac, NOW.plus(WINDOW).plus(WINDOW).plusSeconds(1))).isTrue();
   }
 }
