@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * Temporary users on MySQL 8 and MariaDB 10.4+.
  *
  * <p>Account statements commit on their own in MySQL, so "all or nothing" is built from ordering:
- * the user is created locked, the target's grants and default roles are applied, and only then are
- * the password and connection limit set and the account unlocked. A failure on the way drops the
- * user again; a crash on the way leaves a locked user that the next attempt (or the orphan sweep)
- * drops.
+ * the user is created locked, the target's grants and default roles are applied, what they gave is
+ * checked for elevated privileges ({@link MysqlPrivileges}), and only then are the password and
+ * connection limit set and the account unlocked. A failure on the way drops the user again; a crash
+ * on the way leaves a locked user that the next attempt (or the orphan sweep) drops.
  *
  * <p>Neither server can expire an account by itself (no VALID UNTIL), so when the event scheduler
  * runs, each user gets a one-shot event that locks it and ends its sessions at the expiry: access

@@ -59,6 +59,17 @@ final class MysqlPrivileges {
               + "; the admin needs SELECT on mysql.* to check it",
           !MysqlErrors.isTransient(e),
           e);
+    } catch (IllegalArgumentException e) {
+      // A role name the quoting refuses, or a mandatory_roles value that cannot be read.
+      throw new EngineException(
+          "could not read what the grant SQL gave user "
+              + grant.username()
+              + ": "
+              + e.getMessage()
+              + "; the grant was rolled back rather than open an account whose privileges are"
+              + " unknown",
+          true,
+          e);
     }
     if (!refused.isEmpty()) {
       throw ElevatedPrivileges.refusal(grant.username(), refused);
@@ -88,7 +99,7 @@ final class MysqlPrivileges {
       List<Line> lines = showGrants(c, flavor, g, user, host);
       for (Line line : lines) {
         String lineVia =
-            line.grantee().equals(user) && line.granteeHost().equals(host)
+            line.grantee().equals(user) && line.granteeHost().equalsIgnoreCase(host)
                 ? "directly"
                 : via(new Grantee(line.grantee(), line.granteeHost(), false));
         for (String name :
@@ -145,7 +156,7 @@ final class MysqlPrivileges {
                   + " in \""
                   + (identified < 0 ? text : text.substring(0, identified) + " ...")
                   + "\"; the grant was rolled back rather than open an account whose privileges"
-                  + " are unknown",
+                  + " are unknown. Change spec.grant, or report the line as an operator bug",
               true,
               null);
         }
