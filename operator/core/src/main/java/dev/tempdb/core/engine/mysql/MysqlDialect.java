@@ -309,18 +309,6 @@ final class MysqlDialect {
         + " WHERE LEFT(User, ?) = ? AND Host <> '' ORDER BY User";
   }
 
-  /** Stored objects whose DEFINER is the account (they break when it is dropped); param: 'u@h'. */
-  String definedObjectsQuery() {
-    return "SELECT CONCAT('procedure or function ', ROUTINE_SCHEMA, '.', ROUTINE_NAME)"
-        + " FROM information_schema.ROUTINES WHERE DEFINER = ?"
-        + " UNION ALL SELECT CONCAT('view ', TABLE_SCHEMA, '.', TABLE_NAME)"
-        + " FROM information_schema.VIEWS WHERE DEFINER = ?"
-        + " UNION ALL SELECT CONCAT('trigger ', TRIGGER_SCHEMA, '.', TRIGGER_NAME)"
-        + " FROM information_schema.TRIGGERS WHERE DEFINER = ?"
-        + " UNION ALL SELECT CONCAT('event ', EVENT_SCHEMA, '.', EVENT_NAME)"
-        + " FROM information_schema.EVENTS WHERE DEFINER = ?";
-  }
-
   /** Sessions of a user other than ours; parameter: user. */
   String sessionsQuery() {
     return "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND ID <> CONNECTION_ID()";

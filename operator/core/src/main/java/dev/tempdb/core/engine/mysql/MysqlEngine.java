@@ -37,10 +37,10 @@ import org.slf4j.LoggerFactory;
  * Temporary users on MySQL 8 and MariaDB 10.4+.
  *
  * <p>Account statements commit on their own in MySQL, so "all or nothing" is built from ordering:
- * the user is created locked, the target's grants and default roles are applied, and only then are
- * the password and connection limit set and the account unlocked. A failure on the way drops the
- * user again; a crash on the way leaves a locked user that the next attempt (or the orphan sweep)
- * drops.
+ * the user is created locked, the target's grants and default roles are applied, what they gave is
+ * checked for elevated privileges ({@link MysqlPrivileges}), and only then are the password and
+ * connection limit set and the account unlocked. A failure on the way drops the user again; a crash
+ * on the way leaves a locked user that the next attempt (or the orphan sweep) drops.
  *
  * <p>Neither server can expire an account by itself (no VALID UNTIL), so when the event scheduler
  * runs, each user gets a one-shot event that locks it and ends its sessions at the expiry: access
@@ -133,6 +133,7 @@ public final class MysqlEngine implements DatabaseEngine {
         if (!SqlTemplate.isBlank(grant.grantSql())) {
           executeTargetSql(c, SqlTemplate.render(grant.grantSql(), account(user, host)), "grant");
         }
+        MysqlPrivileges.refuseElevated(c, dialect.flavor(), grant);
         String defaultRoles = defaultRoles(c, dialect, user, host);
         if (defaultRoles != null) {
           execute(c, defaultRoles);
@@ -195,14 +196,17 @@ public final class MysqlEngine implements DatabaseEngine {
             executeTargetSql(c, SqlTemplate.render(revokeSql, account(username, host)), "revoke");
           }
         }
-        List<String> defined = definedObjects(c, dialect, username, hosts);
+        if (ownedObjects == OwnedObjects.Drop) {
+          MysqlDefinedObjects.drop(c, username, hosts);
+        }
+        List<String> defined = MysqlDefinedObjects.describe(c, username, hosts);
         if (!defined.isEmpty()) {
           dropFailure =
               "it is the DEFINER of "
                   + String.join(", ", defined)
                   + ", which would stop working; give them another definer (ALTER ... DEFINER or"
-                  + " re-create them) or drop them, and the operator drops the user on its next"
-                  + " attempt";
+                  + " re-create them) or drop them (or set the target's spec.ownedObjects to"
+                  + " Drop), and the operator drops the user on its next attempt";
         } else {
           for (String host : hosts) {
             execute(c, dialect.drop(username, host));
@@ -615,24 +619,6 @@ public final class MysqlEngine implements DatabaseEngine {
       }
     }
     return values;
-  }
-
-  private static List<String> definedObjects(
-      Connection c, MysqlDialect dialect, String user, List<String> hosts) throws SQLException {
-    List<String> objects = new ArrayList<>();
-    for (String host : hosts) {
-      try (PreparedStatement ps = c.prepareStatement(dialect.definedObjectsQuery())) {
-        for (int i = 1; i <= 4; i++) {
-          ps.setString(i, user + "@" + host);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            objects.add(rs.getString(1));
-          }
-        }
-      }
-    }
-    return objects;
   }
 
   /** Kills every session of the user but ours; a session that ended meanwhile is fine. */

@@ -1,10 +1,12 @@
 package dev.tempdb.core.engine.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.engine.DatabaseEngines;
+import dev.tempdb.core.engine.EngineException;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.ServerEndpoint;
@@ -100,6 +102,33 @@ class LimitedAdminIT {
         (MysqlEngine) DatabaseEngines.open(endpoint("tempdb_lim"), Clock.systemUTC())) {
       grantUseAndRevoke(engine);
       assertThat(engine.enforcesExpiry()).isFalse();
+    }
+  }
+
+  /**
+   * The check reads the new account's grants with the documented admin rights (SELECT on mysql.*),
+   * and refuses the GRANT OPTION this admin is able to pass on.
+   */
+  @Test
+  void theCheckWorksWithTheseRightsAndRefusesTheGrantOptionTheAdminCanPassOn() throws Exception {
+    try (MysqlEngine engine =
+        (MysqlEngine) DatabaseEngines.open(endpoint("tempdb_lim"), Clock.systemUTC())) {
+      String user = Usernames.forGrant("tdb_", "lim", UUID.randomUUID().toString(), 32);
+      String password = Passwords.generate();
+      UserGrant grant =
+          new UserGrant(
+              user,
+              password,
+              Instant.now().plusSeconds(600),
+              2,
+              "GRANT SELECT ON lim_app.* TO {username} WITH GRANT OPTION;",
+              "ns/lim");
+
+      assertThatThrownBy(() -> engine.provision(grant))
+          .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.isPermanent()).isTrue())
+          .hasMessageContaining("GRANT OPTION (directly)");
+      assertThatThrownBy(() -> db.login(user, password)).hasMessageContaining("Access denied");
+      assertThat(engine.revoke(user, null).outcome()).isEqualTo(Outcome.ALREADY_ABSENT);
     }
   }
 }
