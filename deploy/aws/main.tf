@@ -12,7 +12,9 @@
 #   }
 #
 # The values of secret_prefix, requester_tag_key, managed_by and kms_key_arn must match the
-# operator's TEMPDB_AWS_* variables; the output operator_environment lists them.
+# operator's TEMPDB_AWS_* variables; the output operator_environment lists them. managed_by is what
+# keeps installations apart: the operator role may only act on secrets tagged
+# tempdb.dev/managed-by = managed_by, so give each cluster its own value.
 
 terraform {
   required_version = ">= 1.3"
@@ -43,9 +45,25 @@ variable "requester_tag_key" {
 }
 
 variable "managed_by" {
-  description = "Value of the tempdb.dev/managed-by tag (TEMPDB_AWS_MANAGED_BY). Give each cluster its own. Also names the role and the policies."
+  description = "Value of the tempdb.dev/managed-by tag (TEMPDB_AWS_MANAGED_BY), naming this installation: its operator role can only create, read, change and delete secrets carrying it. Give each cluster its own. Also names the role and the policies."
   type        = string
   default     = "tempdb-operator"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9 :_@/+=.-]{1,256}$", var.managed_by))
+    error_message = "managed_by must be 1 to 256 letters, digits, spaces and :_@/+=.- (what the operator accepts for TEMPDB_AWS_MANAGED_BY)."
+  }
+}
+
+variable "requester_principal_arns" {
+  description = "ARN patterns (ArnLike) of the roles requesters read their secrets through. Only roles whose session names users cannot choose belong here (docs/aws.md). null: the account's IAM Identity Center roles, arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/*."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.requester_principal_arns == null ? true : length(var.requester_principal_arns) > 0
+    error_message = "requester_principal_arns must name at least one role ARN pattern, or be null for the IAM Identity Center roles."
+  }
 }
 
 variable "kms_key_arn" {
@@ -82,13 +100,32 @@ locals {
   account_id  = data.aws_caller_identity.current.account_id
   secret_arns = "arn:aws:secretsmanager:*:${local.account_id}:secret:${var.secret_prefix}*"
   oidc_issuer = trimprefix(var.eks_oidc_provider_url, "https://")
+
+  # The tags the operator writes (SecretTags in the sink); CreateSecret and TagResource may carry
+  # no others.
+  managed_by_key = "tempdb.dev/managed-by"
+  sink_tag_keys = [
+    var.requester_tag_key,
+    local.managed_by_key,
+    "tempdb.dev/namespace",
+    "tempdb.dev/name",
+    "tempdb.dev/uid",
+    "tempdb.dev/request-id",
+    "tempdb.dev/expires-at",
+  ]
+
+  requester_principal_arns = (
+    var.requester_principal_arns != null
+    ? var.requester_principal_arns
+    : ["arn:aws:iam::${local.account_id}:role/aws-reserved/sso.amazonaws.com/*"]
+  )
 }
 
 # --- Requesters: read only the secrets tagged with their own session name ----------------------
 
 data "aws_iam_policy_document" "requester" {
   statement {
-    sid       = "ReadOnlySecretsTaggedWithOwnSessionName"
+    sid       = "ReadOnlySecretsTaggedWithOwnSessionNameFromAnIdentityCenterRole"
     effect    = "Allow"
     actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
     resources = [local.secret_arns]
@@ -105,6 +142,15 @@ data "aws_iam_policy_document" "requester" {
       test     = "Null"
       variable = "aws:ResourceTag/${var.requester_tag_key}"
       values   = ["false"]
+    }
+
+    # For a role session aws:PrincipalArn is the role's ARN, path included. Only roles whose
+    # session names people cannot choose: anyone who can pick their session name on a role with
+    # this policy could read another person's secret.
+    condition {
+      test     = "ArnLike"
+      variable = "aws:PrincipalArn"
+      values   = local.requester_principal_arns
     }
   }
 
@@ -135,48 +181,88 @@ data "aws_iam_policy_document" "requester" {
   }
 }
 
-# --- Operator: create, update and delete only its own tagged secrets under the prefix ----------
+# --- Operator: create, read, update and delete only its own installation's secrets -------------
 
 data "aws_iam_policy_document" "operator" {
+  # CreateSecret with tags is also authorized as TagResource (next statement).
   statement {
-    sid       = "CreateOnlySecretsTaggedManagedByThisOperator"
+    sid       = "CreateOnlySecretsTaggedManagedByThisInstallationWithTheSinksTagsOnly"
     effect    = "Allow"
-    actions   = ["secretsmanager:CreateSecret", "secretsmanager:TagResource"]
+    actions   = ["secretsmanager:CreateSecret"]
     resources = [local.secret_arns]
 
     condition {
       test     = "StringEquals"
-      variable = "aws:RequestTag/tempdb.dev/managed-by"
+      variable = "aws:RequestTag/${local.managed_by_key}"
       values   = [var.managed_by]
+    }
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "aws:TagKeys"
+      values   = local.sink_tag_keys
+    }
+  }
+
+  # Both tag conditions: the secret must already be this installation's (so no other secret can be
+  # adopted by tagging it), and the request must restate managed-by (so it can never be changed).
+  # At CreateSecret the new secret's tags are the ones it is created with.
+  statement {
+    sid       = "TagOnlyThisInstallationsSecretsAndOnlyRestatingItsManagedBy"
+    effect    = "Allow"
+    actions   = ["secretsmanager:TagResource"]
+    resources = [local.secret_arns]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/${local.managed_by_key}"
+      values   = [var.managed_by]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/${local.managed_by_key}"
+      values   = [var.managed_by]
+    }
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "aws:TagKeys"
+      values   = local.sink_tag_keys
     }
   }
 
   statement {
-    sid    = "ManageOnlySecretsManagedByThisOperator"
+    sid    = "ReadWriteRestoreAndDeleteOnlyThisInstallationsSecrets"
     effect = "Allow"
     actions = [
+      "secretsmanager:DescribeSecret",
       "secretsmanager:GetSecretValue",
       "secretsmanager:PutSecretValue",
-      "secretsmanager:TagResource",
-      "secretsmanager:DeleteSecret",
       "secretsmanager:RestoreSecret",
+      "secretsmanager:DeleteSecret",
     ]
     resources = [local.secret_arns]
 
     condition {
       test     = "StringEquals"
-      variable = "secretsmanager:ResourceTag/tempdb.dev/managed-by"
+      variable = "aws:ResourceTag/${local.managed_by_key}"
       values   = [var.managed_by]
     }
   }
 
-  # Without a tag condition: the operator describes a same-named secret it does not own to say in
-  # the request's status whose it is.
+  # The operator never untags; this keeps any other policy on the role from un-scoping a secret.
   statement {
-    sid       = "DescribeAnySecretUnderPrefixToReportWhoOwnsATakenName"
-    effect    = "Allow"
-    actions   = ["secretsmanager:DescribeSecret"]
-    resources = [local.secret_arns]
+    sid       = "NeverRemoveTheManagedByTagFromAnySecret"
+    effect    = "Deny"
+    actions   = ["secretsmanager:UntagResource"]
+    resources = ["*"]
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "aws:TagKeys"
+      values   = [local.managed_by_key]
+    }
   }
 
   # ListSecrets cannot be limited by resource; it returns metadata only, never values.
@@ -238,7 +324,7 @@ resource "aws_iam_role" "operator" {
 
 resource "aws_iam_policy" "operator" {
   name        = "${var.managed_by}-secrets"
-  description = "tempdb-operator: create, update and delete its own secrets under ${var.secret_prefix}"
+  description = "tempdb-operator: create, read, update and delete only the secrets under ${var.secret_prefix} tagged tempdb.dev/managed-by=${var.managed_by}"
   policy      = data.aws_iam_policy_document.operator.json
 }
 
@@ -249,7 +335,7 @@ resource "aws_iam_role_policy_attachment" "operator" {
 
 resource "aws_iam_policy" "requester" {
   name        = "${var.managed_by}-requester"
-  description = "Read the tempdb-operator secrets under ${var.secret_prefix} tagged ${var.requester_tag_key}=<own session name>"
+  description = "Read the tempdb-operator secrets under ${var.secret_prefix} tagged ${var.requester_tag_key}=<own session name>, from the roles in requester_principal_arns"
   policy      = data.aws_iam_policy_document.requester.json
 }
 

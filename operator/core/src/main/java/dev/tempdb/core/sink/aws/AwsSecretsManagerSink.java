@@ -1,5 +1,10 @@
 package dev.tempdb.core.sink.aws;
 
+import static dev.tempdb.core.sink.aws.SecretsManagerFailures.accessDenied;
+import static dev.tempdb.core.sink.aws.SecretsManagerFailures.failure;
+import static dev.tempdb.core.sink.aws.SecretsManagerFailures.nameTaken;
+import static dev.tempdb.core.sink.aws.SecretsManagerFailures.nameTakenByAnother;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +22,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
@@ -101,10 +105,16 @@ public final class AwsSecretsManagerSink implements CredentialSink {
       throw SinkException.retryable(
           "AWS secret " + name + " was being deleted while publishing to it; will retry", taken);
     } catch (SdkException e) {
+      if (accessDenied(e)) {
+        // CreateSecret was allowed (the name is taken, not forbidden), so the operator policy is
+        // in place and only lets us see our own secrets: this one is not ours.
+        throw SinkException.permanent(nameTakenByAnother(name, taken, settings.managedBy()));
+      }
       throw failure("DescribeSecret", name, e, password);
     }
     if (!belongsTo(owner, existing)) {
-      throw SinkException.permanent(takenMessage(name, existing));
+      throw SinkException.permanent(
+          nameTaken(name, tagsOf(existing.tags()), existing.deletedDate()));
     }
     if (existing.deletedDate() == null && taken instanceof InvalidRequestException) {
       // Not the scheduled-deletion case: some other state AWS refuses; say what it said.
@@ -139,8 +149,14 @@ public final class AwsSecretsManagerSink implements CredentialSink {
         // Someone replaced the value with something else: leave it, move the tag only.
         LOG.warn("AWS secret {} does not hold the JSON this operator wrote; expiry tag only", name);
       }
+      // The operator policy allows TagResource only when the request restates this
+      // installation's managed-by tag, so that tagging can never hand a secret to anyone else.
       client.tagResource(
-          b -> b.secretId(name).tags(tag(SecretTags.EXPIRES_AT, expiresAt.toString())));
+          b ->
+              b.secretId(name)
+                  .tags(
+                      tag(SecretTags.EXPIRES_AT, expiresAt.toString()),
+                      tag(SecretTags.MANAGED_BY, settings.managedBy())));
     } catch (SdkException e) {
       throw failure("PutSecretValue", name, e, null);
     }
@@ -243,9 +259,15 @@ public final class AwsSecretsManagerSink implements CredentialSink {
     }
   }
 
-  /** Names of live secrets carrying this uid tag. */
+  /**
+   * Names of live secrets carrying this uid tag and this installation's managed-by tag. Others are
+   * never ours, and the operator policy does not even let us describe them.
+   */
   private List<String> namesTaggedWith(String uid) {
-    return listTagged(SecretTags.UID, uid).stream().map(SecretListEntry::name).toList();
+    return listTagged(SecretTags.UID, uid).stream()
+        .filter(s -> settings.managedBy().equals(tagsOf(s.tags()).get(SecretTags.MANAGED_BY)))
+        .map(SecretListEntry::name)
+        .toList();
   }
 
   /**
@@ -277,7 +299,26 @@ public final class AwsSecretsManagerSink implements CredentialSink {
       return ours(uid, tagsOf(existing.tags())) && existing.deletedDate() == null;
     } catch (ResourceNotFoundException e) {
       return false;
+    } catch (SdkException e) {
+      if (!accessDenied(e) || listedAsOurs(uid, name)) {
+        throw e; // listed as ours yet denied: the IAM policy, not the secret, is wrong
+      }
+      // The operator policy allows DescribeSecret only on secrets tagged with this
+      // installation's managed-by value; IAM denies it for any other secret, and for a name that
+      // does not exist (there are no tags to match), before Secrets Manager could say so.
+      LOG.debug("AWS secret {} is not this installation's, or does not exist: left alone", name);
+      return false;
     }
+  }
+
+  /** Whether ListSecrets, which IAM allows on every secret, shows {@code name} as ours. */
+  private boolean listedAsOurs(String uid, String name) {
+    return client
+        .listSecretsPaginator(
+            b -> b.filters(Filter.builder().key(FilterNameStringType.NAME).values(name).build()))
+        .stream()
+        .flatMap(page -> page.secretList().stream())
+        .anyMatch(s -> name.equals(s.name()) && ours(uid, tagsOf(s.tags())));
   }
 
   private boolean belongsTo(GrantOwner owner, DescribeSecretResponse secret) {
@@ -288,55 +329,6 @@ public final class AwsSecretsManagerSink implements CredentialSink {
   private boolean ours(String uid, Map<String, String> tags) {
     return uid.equals(tags.get(SecretTags.UID))
         && settings.managedBy().equals(tags.get(SecretTags.MANAGED_BY));
-  }
-
-  private String takenMessage(String name, DescribeSecretResponse existing) {
-    Map<String, String> tags = tagsOf(existing.tags());
-    String whose =
-        tags.containsKey(SecretTags.UID)
-            ? "request "
-                + tags.get(SecretTags.NAMESPACE)
-                + "/"
-                + tags.get(SecretTags.NAME)
-                + " (uid "
-                + tags.get(SecretTags.UID)
-                + ")"
-            : "nothing managed by tempdb-operator";
-    String state =
-        existing.deletedDate() == null
-            ? " exists"
-            : " is scheduled for deletion on " + existing.deletedDate();
-    return "AWS secret "
-        + name
-        + state
-        + " and belongs to "
-        + whose
-        + "; give this request its own requestId, or delete that secret (aws secretsmanager"
-        + " delete-secret --force-delete-without-recovery --secret-id "
-        + name
-        + ")";
-  }
-
-  private static SinkException failure(
-      String operation, String what, SdkException e, String password) {
-    String detail =
-        e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-            ? aws.awsErrorDetails().errorCode() + ": " + aws.awsErrorDetails().errorMessage()
-            : e.getClass().getSimpleName() + ": " + e.getMessage();
-    if (password != null) {
-      detail = detail.replace(password, "****");
-    }
-    String hint =
-        detail.startsWith("AccessDenied")
-            ? " (the operator's IAM role needs deploy/aws/operator-policy.json)"
-            : "";
-    String message =
-        "AWS Secrets Manager " + operation + " of " + what + " failed: " + detail + hint;
-    // Our inputs are validated before any call, so AWS refusing a parameter means a setting is
-    // wrong (e.g. TEMPDB_AWS_KMS_KEY_ID): retrying the same request cannot help.
-    boolean permanent =
-        detail.startsWith("InvalidParameterException") || detail.startsWith("ValidationException");
-    return permanent ? SinkException.permanent(message) : SinkException.retryable(message, null);
   }
 
   private static String description(GrantOwner owner) {
