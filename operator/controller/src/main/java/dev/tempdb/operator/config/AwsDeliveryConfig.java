@@ -9,12 +9,16 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the AWS Secrets Manager delivery settings from TEMPDB_AWS_* environment variables (listed
  * in docs/aws.md). Each bad value stops the operator at start with the variable's name and the fix.
  */
 public final class AwsDeliveryConfig {
+  private static final Logger LOG = LoggerFactory.getLogger(AwsDeliveryConfig.class);
+
   static final String ENABLED = "TEMPDB_AWS_ENABLED";
 
   /** Every setting this class reads (the configuration file may hold no other TEMPDB_AWS_ key). */
@@ -71,6 +75,14 @@ public final class AwsDeliveryConfig {
     // it.
     if (!managedBy.matches("[A-Za-z0-9 :_@/+=.-]{1,256}")) {
       fail("TEMPDB_AWS_MANAGED_BY", managedBy, "use letters, digits, spaces and :_@/+=.- only");
+    }
+    if (!env.containsKey("TEMPDB_AWS_MANAGED_BY")) {
+      LOG.warn(
+          "TEMPDB_AWS_MANAGED_BY is not set: using {}, which every installation gets by default."
+              + " The operator IAM policy keeps installations apart only by this value; give each"
+              + " installation sharing an AWS account its own"
+              + " (docs/aws.md#several-clusters-in-one-account)",
+          managedBy);
     }
     SecretNameTemplate names;
     String template =
