@@ -44,7 +44,8 @@ import org.postgresql.util.PasswordUtil;
  * <p>Every transaction that changes privileges takes one transaction-scoped advisory lock per
  * database first ({@link PostgresSql#lockPrivileges}); it is held only for the short tail of the
  * transaction. {@code VALID UNTIL} makes the server itself refuse logins after the expiry, even
- * when the operator is down.
+ * when the operator is down. Before a grant commits, {@link PostgresPrivileges} reads what the user
+ * really holds and refuses elevated privileges the target does not allow.
  *
  * <p>Revocation: see {@link PostgresRevocation}. What a user owns never goes to the admin.
  */
@@ -127,6 +128,18 @@ public final class PostgresEngine implements DatabaseEngine {
           lockPrivileges(c);
           executeTargetSql(c, SqlTemplate.render(grant.grantSql(), role), "grant");
         }
+        // Also without grant SQL: a user that already existed keeps the attributes it had.
+        long oid =
+            roleOid(c, grant.username())
+                .orElseThrow(
+                    () ->
+                        new EngineException(
+                            "the grant SQL dropped or renamed user "
+                                + grant.username()
+                                + "; fix spec.grant",
+                            true,
+                            null));
+        PostgresPrivileges.refuseNotAllowed(c, grant.username(), oid, grant.allowedPrivileges());
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
