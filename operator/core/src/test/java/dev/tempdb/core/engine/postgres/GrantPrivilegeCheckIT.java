@@ -78,6 +78,17 @@ class GrantPrivilegeCheckIT {
   }
 
   @Test
+  void refusesMembershipOfTheAdminThroughAGroup() throws SQLException {
+    String group = PgCatalog.unique("pc_admins_");
+    pg.superuser(
+        "CREATE ROLE " + group + " NOLOGIN",
+        "GRANT " + PostgresFixture.ADMIN_USER + " TO " + group);
+    assertThat(refused("GRANT " + group + " TO {username}"))
+        .contains("ADMIN_ROLE (through role " + group + ")");
+    pg.superuser("DROP ROLE " + group);
+  }
+
+  @Test
   void refusesAGroupRoleWithCreateroleEvenTwoMembershipsAway() throws SQLException {
     String group = PgCatalog.unique("pc_creators_");
     String middle = PgCatalog.unique("pc_team_");

@@ -1,9 +1,12 @@
 package dev.tempdb.core.engine.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tempdb.api.v1alpha1.OwnedObjects;
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.DatabaseEngines;
+import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
@@ -122,6 +125,38 @@ class SecurityDefinerLeftoversIT {
                     + "' AND p.prosecdef"))
         .as("SECURITY DEFINER routines left behind")
         .isEmpty();
+  }
+
+  @Test
+  void aDefinerRoutineThatOtherObjectsUseLeavesTheUserLockedRatherThanDropThem()
+      throws SQLException {
+    String user = PgCatalog.unique("tdb_sd_c_");
+    String password = Passwords.generate();
+    engine.provision(
+        grant(user, password, "GRANT USAGE, CREATE ON SCHEMA " + SCHEMA + " TO {username};"));
+    String function = "sd_trap.counted_" + user + "()";
+    try (Connection c = pg.login(user, password);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE FUNCTION "
+              + function
+              + " RETURNS int LANGUAGE sql SECURITY DEFINER AS $$SELECT 1$$");
+      s.execute("CREATE VIEW sd_trap.uses_" + user + " AS SELECT sd_trap.counted_" + user + "()");
+    }
+
+    RevocationResult result = engine.revoke(user, null);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.LEFT_DISABLED);
+    assertThat(result.detail())
+        .contains("SECURITY DEFINER routines " + function)
+        .contains("other objects depend on it")
+        .contains("spec.ownedObjects to Drop");
+    assertThatThrownBy(() -> pg.login(user, password)).isInstanceOf(SQLException.class);
+    assertThat(catalog.relationOwner("postgres", SCHEMA, "uses_" + user)).isEqualTo(user);
+
+    // Only the user's own view depends on it, so dropping everything it owned goes through.
+    assertThat(engine.revoke(user, null, OwnedObjects.Drop).outcome()).isEqualTo(Outcome.DROPPED);
+    assertThat(catalog.relationOwner("postgres", SCHEMA, "uses_" + user)).isNull();
   }
 
   /** Runs a statement as the reader; anything but an error is a gain. */
