@@ -68,10 +68,6 @@ final class OrphanOwner {
     return new OrphanOwner(name, false);
   }
 
-  String name() {
-    return name;
-  }
-
   /**
    * Checks the heir in the revocation's transaction, before anything is reassigned; creates the
    * operator's heir when it does not exist yet.
