@@ -1,7 +1,23 @@
 package dev.tempdb.core.engine.postgres;
 
-/** Quoting for the few places where PostgreSQL cannot take a bind parameter (DDL). */
+import static dev.tempdb.core.engine.Jdbc.execute;
+
+import dev.tempdb.core.engine.EngineException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.OptionalLong;
+
+/**
+ * What every part of the PostgreSQL engine shares: quoting for the few places where PostgreSQL
+ * cannot take a bind parameter (DDL), catalog look-ups, the privileges lock and error triage.
+ */
 final class PostgresSql {
+  /** Advisory lock key serialising privilege changes ("tempdb" in ASCII). */
+  static final long PRIVILEGES_LOCK = 0x74656d706462L;
+
   private PostgresSql() {}
 
   static String identifier(String name) {
@@ -14,5 +30,91 @@ final class PostgresSql {
       throw new IllegalArgumentException("NUL in SQL literal");
     }
     return '\'' + value.replace("'", "''") + '\'';
+  }
+
+  static OptionalLong roleOid(Connection c, String username) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT oid::bigint FROM pg_roles WHERE rolname = ?")) {
+      ps.setString(1, username);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+      }
+    }
+  }
+
+  /**
+   * GRANT, REVOKE and DROP OWNED rewrite the privilege list of the object they name, and PostgreSQL
+   * does not lock it: two at once fail with "tuple concurrently updated". One transaction-scoped
+   * advisory lock per database serialises them.
+   */
+  static void lockPrivileges(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      ps.setLong(1, PRIVILEGES_LOCK);
+      ps.execute();
+    }
+  }
+
+  static boolean isSuperuser(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  /** PostgreSQL 16 changed what role membership grants (INHERIT and SET per membership). */
+  static boolean atLeast16(Connection c) throws SQLException {
+    return c.getMetaData().getDatabaseMajorVersion() >= 16;
+  }
+
+  static int terminateSessions(Connection c, long oid) throws SQLException {
+    String sql =
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+            + " WHERE usesysid = ?::oid AND pid <> pg_backend_pid()";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, oid);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  /**
+   * Target SQL may hold several statements; the driver's parser splits them, respecting quotes,
+   * comments and dollar quoting. Errors here are the target's, so they are permanent.
+   */
+  static void executeTargetSql(Connection c, String sql, String which) {
+    try {
+      execute(c, sql);
+    } catch (SQLException e) {
+      throw new EngineException(
+          "the target's " + which + " SQL failed: " + e.getMessage(), !isTransient(e), e);
+    }
+  }
+
+  static EngineException failure(String what, SQLException e) {
+    return new EngineException(what + ": " + e.getMessage(), !isTransient(e), e);
+  }
+
+  /**
+   * Connection problems, resource shortages, serialisation failures, lock and statement timeouts
+   * and an operator intervention heal by themselves; everything else needs a person.
+   */
+  static boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null) {
+      return true;
+    }
+    // "tuple concurrently updated" (XX000): a concurrent privilege change outside our lock, e.g. a
+    // DBA's GRANT on the same object; trying again succeeds.
+    return state.startsWith("08")
+        || state.startsWith("40")
+        || (state.equals("XX000")
+            && String.valueOf(e.getMessage()).contains("concurrently updated"))
+        || state.startsWith("53")
+        || state.startsWith("57")
+        || state.startsWith("58")
+        || state.equals("55P03");
   }
 }

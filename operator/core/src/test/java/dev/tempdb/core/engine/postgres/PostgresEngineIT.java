@@ -177,7 +177,7 @@ class PostgresEngineIT {
                 .executeQuery(
                     "SELECT tableowner FROM pg_tables WHERE tablename = 'made_by_" + user + "'")) {
       assertThat(rs.next()).as("table kept").isTrue();
-      assertThat(rs.getString(1)).isEqualTo(PostgresFixture.ADMIN_USER);
+      assertThat(rs.getString(1)).as("never the admin").isEqualTo(OrphanOwner.OPERATOR_HEIR);
     }
   }
 
