@@ -162,6 +162,11 @@ class HostileInputsIT {
         assertThat(access.getStatus().getPhase()).isEqualTo(Phase.Active);
         assertThat(ready(access).getReason()).isEqualTo(Reasons.GRANTED);
       }
+      case GRANT_REFUSED -> {
+        assertThat(access.getStatus().getPhase()).isEqualTo(Phase.Failed);
+        assertThat(ready(access).getReason()).isEqualTo(Reasons.GRANT_FAILED);
+        assertNamesFieldAndFix(row, message);
+      }
       case CHANGE_REFUSED -> {
         assertThat(access.getStatus().getPhase()).isEqualTo(Phase.Active);
         assertThat(ready(access).getReason()).isEqualTo(Reasons.CHANGE_REFUSED);
@@ -291,6 +296,7 @@ class HostileInputsIT {
               && target(targetOf.get(row.toString())).getStatus() != null
               && Reasons.TARGET_NOT_READY.equals(ready.getReason());
       case ACTIVE -> phase == Phase.Active;
+      case GRANT_REFUSED -> phase == Phase.Failed;
       case CHANGE_REFUSED -> Reasons.CHANGE_REFUSED.equals(ready.getReason());
       case SERVER_NOT_READY -> false;
     };

@@ -59,8 +59,13 @@ public class DatabaseServerSpec {
 
   @Size(min = 1, max = 63)
   @JsonPropertyDescription(
-      "PostgreSQL: role that receives objects a temporary user created (REASSIGN OWNED) before the"
-          + " user is dropped. Defaults to the admin user.")
+      "PostgreSQL: role that receives the objects a temporary user created (REASSIGN OWNED) when"
+          + " its target's ownedObjects is Reassign. It must exist, must not be the admin, must not"
+          + " be able to log in, must have none of SUPERUSER, CREATEROLE, CREATEDB, REPLICATION,"
+          + " BYPASSRLS and must be a member of no role; otherwise revocation leaves the user locked"
+          + " and says why. The admin must be a member of it or hold ADMIN OPTION on it. Defaults"
+          + " to tempdb_orphans, a role with no privileges that the operator creates on demand."
+          + " Never the admin.")
   private String reassignOwnedTo;
 
   @JsonPropertyDescription("Admin connection pool size and timeouts.")

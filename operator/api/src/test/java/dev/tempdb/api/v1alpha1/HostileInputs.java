@@ -42,7 +42,12 @@ public final class HostileInputs {
     /** Accepted: the request is granted. */
     ACTIVE,
     /** The edit is refused by the operator; access continues as granted. */
-    CHANGE_REFUSED
+    CHANGE_REFUSED,
+    /**
+     * The row's target is Ready (SQL is opaque to the schema) but its grant SQL gives what no
+     * temporary user may hold: the request is Failed, the grant rolled back, nothing left.
+     */
+    GRANT_REFUSED
   }
 
   /**
@@ -73,6 +78,7 @@ public final class HostileInputs {
     rows.addAll(leases());
     rows.addAll(otherRequestFields());
     rows.addAll(targets());
+    rows.addAll(grantSql());
     rows.addAll(edits());
     return rows;
   }
@@ -462,6 +468,78 @@ public final class HostileInputs {
   private static Row target(
       String id, Consumer<ObjectNode> edit, String schemaRefuses, String field, String fix) {
     return new Row(id, Kind.TARGET, edit, schemaRefuses, Outcome.TARGET_NOT_READY, field, fix);
+  }
+
+  /**
+   * Grant SQL run as the (superuser) admin of the tests' PostgreSQL, giving the new user what the
+   * privilege check must refuse. {@code tempdb_admin} is that admin.
+   */
+  private static List<Row> grantSql() {
+    String fix = "Remove them from spec.grant, or list them in spec.allowedPrivileges";
+    String[][] refused = {
+      {"SUPERUSER", "ALTER ROLE {username} SUPERUSER", "SUPERUSER (directly)"},
+      {"CREATEROLE", "ALTER ROLE {username} CREATEROLE", "CREATEROLE (directly)"},
+      {"CREATEDB", "ALTER ROLE {username} CREATEDB", "CREATEDB (directly)"},
+      {"REPLICATION", "ALTER ROLE {username} REPLICATION", "REPLICATION (directly)"},
+      {"BYPASSRLS", "ALTER ROLE {username} BYPASSRLS", "BYPASSRLS (directly)"},
+      {"membership of the admin", "GRANT tempdb_admin TO {username}", "ADMIN_ROLE"},
+      {
+        "pg_execute_server_program",
+        "GRANT pg_execute_server_program TO {username}",
+        "PG_EXECUTE_SERVER_PROGRAM"
+      },
+      {"pg_read_server_files", "GRANT pg_read_server_files TO {username}", "PG_READ_SERVER_FILES"},
+      {
+        "pg_write_server_files",
+        "GRANT pg_write_server_files TO {username}",
+        "PG_WRITE_SERVER_FILES"
+      },
+      {"pg_signal_backend", "GRANT pg_signal_backend TO {username}", "PG_SIGNAL_BACKEND"},
+      {
+        "a group role that may create roles",
+        "CREATE ROLE hostile_group NOLOGIN CREATEROLE; GRANT hostile_group TO {username}",
+        "CREATEROLE (through role hostile_group)"
+      },
+      {
+        "a role WITH ADMIN OPTION",
+        "GRANT pg_monitor TO {username} WITH ADMIN OPTION",
+        "ADMIN OPTION"
+      },
+    };
+    List<Row> rows = new ArrayList<>();
+    for (String[] r : refused) {
+      rows.add(
+          new Row(
+              "grant SQL giving " + r[0],
+              Kind.TARGET,
+              s -> s.putObject("grant").put("inline", r[1]),
+              null,
+              Outcome.GRANT_REFUSED,
+              r[2],
+              fix));
+    }
+    rows.add(
+        new Row(
+            "grant SQL naming a table that does not exist",
+            Kind.TARGET,
+            s -> s.putObject("grant").put("inline", "GRANT SELECT ON hostile.nope TO {username}"),
+            null,
+            Outcome.GRANT_REFUSED,
+            "grant SQL failed",
+            "does not exist"));
+    rows.add(
+        new Row(
+            "grant SQL giving CREATEDB that the target allows",
+            Kind.TARGET,
+            s -> {
+              s.putObject("grant").put("inline", "ALTER ROLE {username} CREATEDB");
+              s.putArray("allowedPrivileges").add("createdb");
+            },
+            null,
+            Outcome.ACTIVE,
+            null,
+            null));
+    return rows;
   }
 
   private static List<Row> edits() {

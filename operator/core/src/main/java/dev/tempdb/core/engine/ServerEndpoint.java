@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param name namespace/name of the DatabaseServer, for pool names and messages
  * @param caPem PEM CA bundle for verify-ca/verify-full, or null
  * @param reassignOwnedTo PostgreSQL role that inherits objects of dropped users, or null for the
- *     admin user
+ *     operator's own heir role {@code tempdb_orphans} (never the admin)
  */
 public record ServerEndpoint(
     String name,
