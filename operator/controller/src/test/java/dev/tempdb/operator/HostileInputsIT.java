@@ -12,6 +12,10 @@ import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessSpec;
+import dev.tempdb.core.engine.DatabaseEngine;
+import dev.tempdb.core.engine.DatabaseEngines;
+import dev.tempdb.core.engine.UserGrant;
+import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.core.testing.PostgresFixture;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.testing.LogCapture;
@@ -23,7 +27,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -204,6 +210,35 @@ class HostileInputsIT {
         .isEqualTo(eventsAfterSettling.get(name));
     // At most one warning per distinct problem: retries do not flood events.
     assertThat(eventsAfterSettling.get(name)).isLessThanOrEqualTo(3);
+  }
+
+  /** One request with a missing requester once stopped the sweep on every server (an NPE). */
+  @Test
+  void theOrphanSweepStillRemovesAnOrphanWithEveryHostileRequestPresent() throws SQLException {
+    try (DatabaseEngine engine =
+        DatabaseEngines.open(op.postgres().endpoint("sweep"), Clock.systemUTC())) {
+      engine.provision(
+          new UserGrant(
+              "tdb_hostile_orphan_abcdefgh",
+              Passwords.generate(),
+              Instant.now().plusSeconds(3600),
+              1,
+              "",
+              "team-a/deleted-long-ago"));
+    }
+
+    Map<String, List<String>> removed = op.app().sweeper().sweepOnce();
+
+    assertThat(removed.values().stream().flatMap(List::stream))
+        .contains("tdb_hostile_orphan_abcdefgh");
+    try (Connection c = op.postgres().superuserDataSource().getConnection();
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT count(*) FROM pg_roles WHERE rolname = 'tdb_hostile_orphan_abcdefgh'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
   }
 
   @Test

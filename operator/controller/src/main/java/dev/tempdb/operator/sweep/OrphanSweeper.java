@@ -2,6 +2,7 @@ package dev.tempdb.operator.sweep;
 
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.Requesters;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.ManagedUser;
@@ -162,9 +163,11 @@ public final class OrphanSweeper {
       if (tda.getStatus() != null && tda.getStatus().getUsername() != null) {
         live.add(tda.getStatus().getUsername());
       }
-      live.add(
-          Usernames.forGrant(
-              prefix, tda.getSpec().getRequester(), tda.getMetadata().getUid(), maxLength));
+      String requester = tda.getSpec() == null ? null : tda.getSpec().getRequester();
+      // A request refused for its requester never created a user, and has no name to compute.
+      if (Requesters.problem(requester).isEmpty()) {
+        live.add(Usernames.forGrant(prefix, requester, tda.getMetadata().getUid(), maxLength));
+      }
     }
     return live;
   }
