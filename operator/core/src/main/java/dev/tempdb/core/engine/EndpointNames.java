@@ -1,25 +1,25 @@
 package dev.tempdb.core.engine;
 
+import dev.tempdb.api.v1alpha1.DatabaseServerSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What may be a host, a port and a database of a DatabaseServer. The drivers get these as values,
- * never inside a URL (see {@link DatabaseEngines}); these rules are the second wall, and they keep
- * out of published credentials anything a client would read as a URL part, a second host or a login
- * ({@code / ? & # @ , :} and the like).
+ * What may be a host, a port and a database of a DatabaseServer: what the CRD's patterns say
+ * ({@link DatabaseServerSpec#HOST_PATTERN}), checked in full (the patterns leave the groups of an
+ * IPv6 address and the length of a host name's last label to this class), because the API server of
+ * an older CRD, or a test's mock, enforces none of it. The drivers get these as values, never
+ * inside a URL (see {@link DatabaseEngines}); these rules are the second wall, and they keep out of
+ * published credentials anything a client would read as part of a URL, a second host or a login.
  */
 public final class EndpointNames {
   /** The allowed forms of a host, as messages name them. */
-  public static final String HOST_FORMS =
-      "a host name (RFC 1123: letters, digits and -, in labels of at most 63 characters joined"
-          + " by dots, no label starting or ending with -, the last one not all digits), an IPv4"
-          + " address, or an IPv6 address with or without [ ]";
+  public static final String HOST_FORMS = DatabaseServerSpec.HOST_FORMS;
 
   /** The allowed forms of a database name, as messages name them. */
-  public static final String DATABASE_FORMS = "1 to 63 of the letters, digits, _ $ - and .";
+  public static final String DATABASE_FORMS = DatabaseServerSpec.DATABASE_FORMS;
 
   /** The allowed forms of a port, as messages name them. */
   public static final String PORT_FORMS = "a number from 1 to 65535";
