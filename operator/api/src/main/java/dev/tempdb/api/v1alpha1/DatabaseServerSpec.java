@@ -10,13 +10,62 @@ import io.fabric8.generator.annotation.Size;
 
 /** A database server the operator manages temporary users on. */
 public class DatabaseServerSpec {
+  // RE2, as the API server reads it. Exact but for the length of a host name's last label, which
+  // the operator checks (EndpointNames) and reports in status; maxLength caps it at 253 here.
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  private static final String IPV4 = "(" + OCTET + "\\.){3}" + OCTET;
+  private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+  // RFC 1123 2.1: the last label is not all digits, so a name never reads as an address.
+  private static final String LAST_LABEL =
+      "([0-9][0-9-]{0,61})?[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+  private static final String H16 = "[0-9A-Fa-f]{1,4}";
+  // RFC 3986 3.2.2's IPv6address, its forms ending in ls32 (two groups or an IPv4) folded into one.
+  private static final String IPV6 =
+      "(("
+          + ("(" + H16 + ":){6}")
+          + ("|::(" + H16 + ":){5}")
+          + ("|(" + H16 + ")?::(" + H16 + ":){4}")
+          + ("|((" + H16 + ":){0,1}" + H16 + ")?::(" + H16 + ":){3}")
+          + ("|((" + H16 + ":){0,2}" + H16 + ")?::(" + H16 + ":){2}")
+          + ("|((" + H16 + ":){0,3}" + H16 + ")?::" + H16 + ":")
+          + ("|((" + H16 + ":){0,4}" + H16 + ")?::")
+          + (")(" + H16 + ":" + H16 + "|" + IPV4 + ")")
+          + ("|((" + H16 + ":){0,5}" + H16 + ")?::" + H16)
+          + ("|((" + H16 + ":){0,6}" + H16 + ")?::")
+          + ")";
+
+  /** A host name, an IPv4 address or an IPv6 address, as {@code host} and {@code publishedHost}. */
+  public static final String HOST_PATTERN =
+      "^("
+          + IPV4
+          + ("|(" + LABEL + "\\.)*" + LAST_LABEL)
+          + ("|\\[" + IPV6 + "\\]")
+          + ("|" + IPV6)
+          + ")$";
+
+  /** Letters, digits, _ $ - and . (with the length limit, 1 to 63). */
+  public static final String DATABASE_PATTERN = "^[A-Za-z0-9_$.-]+$";
+
+  /** The allowed forms of {@code host} and {@code publishedHost}, for descriptions and messages. */
+  public static final String HOST_FORMS =
+      "a host name (RFC 1123: letters, digits and -, in labels of at most 63 characters joined by"
+          + " dots, no label starting or ending with -, the last one not all digits), an IPv4"
+          + " address, or an IPv6 address with or without [ ]";
+
+  /** The allowed forms of {@code database}, for descriptions and messages. */
+  public static final String DATABASE_FORMS = "1 to 63 of the letters, digits, _ $ - and .";
+
   @Required
   @JsonPropertyDescription("Database engine: postgresql, mysql or mariadb.")
   private Engine engine;
 
   @Required
   @Size(min = 1, max = 253)
-  @JsonPropertyDescription("Host name or address the operator connects to.")
+  @Pattern(HOST_PATTERN)
+  @JsonPropertyDescription(
+      "Host name or address the operator connects to: "
+          + HOST_FORMS
+          + ". Nothing else: no port (that goes in port), path, user or parameters.")
   private String host;
 
   @Min(1)
@@ -26,9 +75,13 @@ public class DatabaseServerSpec {
 
   @Required
   @Size(min = 1, max = 63)
+  @Pattern(DATABASE_PATTERN)
   @JsonPropertyDescription(
-      "Database the operator connects to and that published credentials name. Grant SQL runs"
-          + " here; PostgreSQL objects owned by temporary users are reassigned in this database.")
+      "Database the operator connects to and that published credentials name: "
+          + DATABASE_FORMS
+          + " (no /, ?, &, #, @, :, spaces, quotes or backslashes)."
+          + " Grant SQL runs here; PostgreSQL objects owned by temporary users are reassigned in"
+          + " this database.")
   private String database;
 
   @Required
@@ -39,9 +92,12 @@ public class DatabaseServerSpec {
   private Tls tls;
 
   @Size(min = 1, max = 253)
+  @Pattern(HOST_PATTERN)
   @JsonPropertyDescription(
       "Host published to users in their credentials, when it differs from the host the operator"
-          + " dials (e.g. a public endpoint or a proxy). Defaults to host.")
+          + " dials (e.g. a public endpoint or a proxy): "
+          + HOST_FORMS
+          + ", nothing else. Defaults to host.")
   private String publishedHost;
 
   @Min(1)

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +90,9 @@ public class DatabaseServerReconciler implements Reconciler<DatabaseServer> {
     } catch (InvalidRequestException e) {
       ready = Conditions.of(Conditions.READY, false, Reasons.INVALID_SPEC, e.getMessage());
     } catch (EngineException e) {
-      ready = Conditions.of(Conditions.READY, false, Reasons.CONNECTION_FAILED, e.getMessage());
+      ready =
+          Conditions.of(
+              Conditions.READY, false, Reasons.CONNECTION_FAILED, connectionFailure(server, e));
     }
     DatabaseServerStatus stored = server.getStatus();
     next.setConditions(
@@ -108,6 +111,42 @@ public class DatabaseServerReconciler implements Reconciler<DatabaseServer> {
     } else {
       control = UpdateControl.noUpdate();
     }
+    if (Reasons.INVALID_SPEC.equals(ready.reason())) {
+      // Only an edit of the spec helps, and that starts a reconcile of its own.
+      return control;
+    }
     return control.rescheduleAfter(recheck.toMillis());
+  }
+
+  /**
+   * What keeps the operator from connecting. The pool's timeout text counts milliseconds and
+   * connections, which differ on every attempt (and so would rewrite the status each time), and
+   * hides what went wrong; the driver's failure under it says that (an unknown host, a refused
+   * port, a TLS or login failure) and stays the same.
+   */
+  static String connectionFailure(DatabaseServer server, EngineException e) {
+    if (!(e.getCause() instanceof SQLTransientConnectionException timeout)
+        || timeout.getCause() == null) {
+      return e.getMessage();
+    }
+    StringBuilder message =
+        new StringBuilder("could not connect to spec.host ")
+            .append(server.getSpec().getHost())
+            .append(" port ")
+            .append(ServerRegistry.port(server.getSpec()))
+            .append(": ");
+    String previous = null;
+    for (Throwable t = timeout.getCause(); t != null; t = t.getCause()) {
+      // Connector/J spreads its messages over several lines.
+      String text = t.getMessage() == null ? "" : t.getMessage().replaceAll("\\s+", " ").trim();
+      if (previous == null) {
+        message.append(text);
+      } else if (!previous.contains(text)) {
+        message.append(" (").append(t.getClass().getSimpleName()).append(": ").append(text);
+        message.append(')');
+      }
+      previous = text;
+    }
+    return message.toString();
   }
 }

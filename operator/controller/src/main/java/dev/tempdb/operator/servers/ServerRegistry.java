@@ -9,7 +9,9 @@ import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.DatabaseEngines;
+import dev.tempdb.core.engine.EndpointNames;
 import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.engine.InvalidEndpointException;
 import dev.tempdb.core.engine.ServerEndpoint;
 import dev.tempdb.core.lease.Durations;
 import dev.tempdb.core.sink.Credentials;
@@ -19,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -52,8 +55,23 @@ public final class ServerRegistry implements AutoCloseable {
     return refresh(server);
   }
 
-  /** Re-reads the admin Secret and reopens the engine if anything changed. */
+  /**
+   * Re-reads the admin Secret and reopens the engine if anything changed.
+   *
+   * @throws ServerConfigException {@link Reasons#INVALID_SPEC} before any connection or API call
+   *     when the host, port or database cannot name a server; the engine of an earlier spec is
+   *     closed then, so nothing keeps using it
+   */
   public synchronized DatabaseEngine refresh(DatabaseServer server) {
+    try {
+      checkSpec(server.getSpec());
+    } catch (ServerConfigException e) {
+      Entry stale = engines.remove(key(server));
+      if (stale != null) {
+        stale.engine().close();
+      }
+      throw e;
+    }
     Secret secret = adminSecret(server);
     String secretVersion = secret.getMetadata().getResourceVersion();
     Entry current = engines.get(key(server));
@@ -128,11 +146,39 @@ public final class ServerRegistry implements AutoCloseable {
             spec.getReassignOwnedTo());
     try {
       return DatabaseEngines.open(endpoint, clock);
+    } catch (InvalidEndpointException e) {
+      throw new ServerConfigException(Reasons.INVALID_SPEC, e.getMessage());
     } catch (EngineException e) {
       if (e.isPermanent()) {
         throw new ServerConfigException(Reasons.INVALID_CA, e.getMessage());
       }
       throw e;
+    }
+  }
+
+  /**
+   * The mock API server in tests, and a cluster whose CRD is older than this operator, do not
+   * enforce the CRD's patterns, so the operator checks the same rules itself.
+   *
+   * @throws ServerConfigException {@link Reasons#INVALID_SPEC} naming every field that is wrong
+   */
+  static void checkSpec(DatabaseServerSpec spec) {
+    List<String> problems = new ArrayList<>();
+    EndpointNames.checkHost("spec.host", spec.getHost()).ifPresent(problems::add);
+    if (spec.getPort() != null) {
+      EndpointNames.checkPort("spec.port", spec.getPort()).ifPresent(problems::add);
+    }
+    EndpointNames.checkDatabase("spec.database", spec.getDatabase()).ifPresent(problems::add);
+    if (spec.getPublishedHost() != null) {
+      EndpointNames.checkHost("spec.publishedHost", spec.getPublishedHost())
+          .ifPresent(problems::add);
+    }
+    if (spec.getPublishedPort() != null) {
+      EndpointNames.checkPort("spec.publishedPort", spec.getPublishedPort())
+          .ifPresent(problems::add);
+    }
+    if (!problems.isEmpty()) {
+      throw new ServerConfigException(Reasons.INVALID_SPEC, String.join("; ", problems));
     }
   }
 
@@ -190,7 +236,7 @@ public final class ServerRegistry implements AutoCloseable {
     return pem;
   }
 
-  private static int port(DatabaseServerSpec spec) {
+  static int port(DatabaseServerSpec spec) {
     if (spec.getPort() != null) {
       return spec.getPort();
     }

@@ -1,5 +1,6 @@
 package dev.tempdb.core.engine;
 
+import com.mysql.cj.conf.PropertyKey;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tempdb.api.v1alpha1.TlsMode;
@@ -8,15 +9,19 @@ import dev.tempdb.core.engine.postgres.PostgresEngine;
 import dev.tempdb.core.naming.Passwords;
 import java.time.Clock;
 import java.time.Duration;
+import org.postgresql.PGProperty;
 
 /** Opens a {@link DatabaseEngine} with its own small connection pool, every wait bounded. */
 public final class DatabaseEngines {
   private DatabaseEngines() {}
 
   /**
+   * @throws InvalidEndpointException before any connection when the host, port or database cannot
+   *     name a server ({@link EndpointNames})
    * @throws EngineException (permanent) for an engine this version cannot manage yet
    */
   public static DatabaseEngine open(ServerEndpoint server, Clock clock) {
+    EndpointNames.check(server);
     return switch (server.engine()) {
       case POSTGRESQL -> openPostgres(server, clock);
       case MYSQL, MARIADB -> openMysql(server, clock);
@@ -24,9 +29,21 @@ public final class DatabaseEngines {
   }
 
   private static DatabaseEngine openMysql(ServerEndpoint server, Clock clock) {
+    HikariDataSource pool = new HikariDataSource(mysqlConfig(server));
+    return new MysqlEngine(pool, pool, clock);
+  }
+
+  /** The pool and driver settings of a MySQL/MariaDB server. */
+  static HikariConfig mysqlConfig(ServerEndpoint server) {
     HikariConfig config = basePool(server);
-    config.setJdbcUrl(
-        "jdbc:mysql://" + server.host() + ":" + server.port() + "/" + server.database());
+    // A URL naming no host: Connector/J then takes host, port and database from these properties
+    // as plain values, where in a URL "user@host" picks the login and "?name=value" switches on
+    // settings the operator leaves unset. (MysqlDataSource would paste them into a URL itself.)
+    config.setJdbcUrl("jdbc:mysql://");
+    config.addDataSourceProperty(
+        PropertyKey.HOST.getKeyName(), EndpointNames.driverHost(server.host()));
+    config.addDataSourceProperty(PropertyKey.PORT.getKeyName(), Integer.toString(server.port()));
+    config.addDataSourceProperty(PropertyKey.DBNAME.getKeyName(), server.database());
     config.addDataSourceProperty("connectTimeout", server.connectTimeout().toMillis());
     // Neither server cancels account statements on its own clock; the socket timeout bounds them.
     config.addDataSourceProperty("socketTimeout", server.statementTimeout().toMillis());
@@ -58,14 +75,26 @@ public final class DatabaseEngines {
       config.addDataSourceProperty("trustCertificateKeyStoreType", "PKCS12");
       config.addDataSourceProperty("trustCertificateKeyStorePassword", storePassword);
     }
-    HikariDataSource pool = new HikariDataSource(config);
-    return new MysqlEngine(pool, pool, clock);
+    return config;
   }
 
   private static DatabaseEngine openPostgres(ServerEndpoint server, Clock clock) {
+    HikariDataSource pool = new HikariDataSource(postgresConfig(server));
+    return new PostgresEngine(pool, pool, server.reassignOwnedTo(), clock);
+  }
+
+  /** The pool and driver settings of a PostgreSQL server. */
+  static HikariConfig postgresConfig(ServerEndpoint server) {
     HikariConfig config = basePool(server);
-    config.setJdbcUrl(
-        "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + server.database());
+    // A URL naming no host: pgJDBC then takes PGHOST, PGPORT and PGDBNAME from these properties
+    // as plain values, where in a URL "?sslmode=disable" would outrank the properties below and
+    // "a,b" would add a host. Not "jdbc:postgresql:", whose empty database name outranks PGDBNAME;
+    // not PGSimpleDataSource, which pastes its server name into a URL.
+    config.setJdbcUrl("jdbc:postgresql://");
+    config.addDataSourceProperty(
+        PGProperty.PG_HOST.getName(), EndpointNames.driverHost(server.host()));
+    config.addDataSourceProperty(PGProperty.PG_PORT.getName(), Integer.toString(server.port()));
+    config.addDataSourceProperty(PGProperty.PG_DBNAME.getName(), server.database());
     config.addDataSourceProperty("ApplicationName", "tempdb-operator");
     config.addDataSourceProperty("connectTimeout", seconds(server.connectTimeout()));
     config.addDataSourceProperty("loginTimeout", seconds(server.connectTimeout()));
@@ -86,8 +115,7 @@ public final class DatabaseEngines {
     if (server.caPem() != null) {
       config.addDataSourceProperty("sslrootcert", TrustStores.pemFile(server).toString());
     }
-    HikariDataSource pool = new HikariDataSource(config);
-    return new PostgresEngine(pool, pool, server.reassignOwnedTo(), clock);
+    return config;
   }
 
   private static HikariConfig basePool(ServerEndpoint server) {
