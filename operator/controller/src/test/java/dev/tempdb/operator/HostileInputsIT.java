@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tempdb.api.v1alpha1.AccessTarget;
+import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.HostileInputs;
 import dev.tempdb.api.v1alpha1.HostileInputs.Kind;
 import dev.tempdb.api.v1alpha1.HostileInputs.Outcome;
@@ -67,6 +68,7 @@ class HostileInputsIT {
   // Keyed by Row.toString(): each call of HostileInputs.rows() makes new rows (and lambdas).
   private static final Map<String, String> requestOf = new LinkedHashMap<>();
   private static final Map<String, String> targetOf = new HashMap<>();
+  private static final Map<String, String> serverOf = new HashMap<>();
   private static final Map<String, String> usernameBeforeEdit = new HashMap<>();
   private static final Map<String, Row> rowsByKey = new LinkedHashMap<>();
   private static Map<String, String> versionsAfterSettling;
@@ -108,7 +110,31 @@ class HostileInputsIT {
                   AccessTarget.class));
           create(request(name, HostileInputs.requestSpec(target)));
         }
-        case SERVER -> throw new IllegalStateException("no server rows yet: " + row);
+        case SERVER -> {
+          String server = name + "-server";
+          String target = name + "-target";
+          serverOf.put(row.toString(), server);
+          targetOf.put(row.toString(), target);
+          ObjectNode spec =
+              edited(
+                  row,
+                  HostileInputs.serverSpec(
+                      op.postgres().port(), "postgres", OperatorFixture.SERVER + "-admin"));
+          create(
+              typed(
+                  HostileInputs.resource(
+                      "DatabaseServer", OperatorFixture.CONTROL_NS, server, spec),
+                  DatabaseServer.class));
+          create(
+              typed(
+                  HostileInputs.resource(
+                      "AccessTarget",
+                      OperatorFixture.CONTROL_NS,
+                      target,
+                      HostileInputs.targetSpec(server, GRANT_SQL)),
+                  AccessTarget.class));
+          create(request(name, HostileInputs.requestSpec(target)));
+        }
       }
     }
     editActiveRequests();
@@ -168,6 +194,18 @@ class HostileInputsIT {
         assertThat(access.getStatus().getPhase()).isEqualTo(Phase.Active);
         assertThat(ready(access).getReason()).isEqualTo(Reasons.GRANTED);
       }
+      case SERVER_NOT_READY -> {
+        DatabaseServer server = server(serverOf.get(row.toString()));
+        Condition ready =
+            Conditions.find(server.getStatus().getConditions(), "Ready").orElseThrow();
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo(Reasons.INVALID_SPEC);
+        assertNamesFieldAndFix(row, ready.getMessage());
+        assertThat(target(targetOf.get(row.toString())).getStatus().getConditions())
+            .anySatisfy(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        assertThat(access.getStatus().getPhase()).isEqualTo(Phase.Pending);
+        assertThat(ready(access).getReason()).isEqualTo(Reasons.TARGET_NOT_READY);
+      }
       case GRANT_REFUSED -> {
         assertThat(access.getStatus().getPhase()).isEqualTo(Phase.Failed);
         assertThat(ready(access).getReason()).isEqualTo(Reasons.GRANT_FAILED);
@@ -200,7 +238,11 @@ class HostileInputsIT {
   @MethodSource("rows")
   void theRowSettledAndStaysSettled(Row row) {
     String name = requestOf.get(row.toString());
-    for (String key : List.of("request/" + name, "target/" + targetOf.get(row.toString()))) {
+    for (String key :
+        List.of(
+            "request/" + name,
+            "target/" + targetOf.get(row.toString()),
+            "server/" + serverOf.get(row.toString()))) {
       assertThat(versionsAfterQuiet.get(key))
           .as("%s unchanged after settling", key)
           .isEqualTo(versionsAfterSettling.get(key));
@@ -333,7 +375,10 @@ class HostileInputsIT {
       case ACTIVE -> phase == Phase.Active;
       case GRANT_REFUSED -> phase == Phase.Failed;
       case CHANGE_REFUSED -> Reasons.CHANGE_REFUSED.equals(ready.getReason());
-      case SERVER_NOT_READY -> false;
+      case SERVER_NOT_READY ->
+          phase == Phase.Pending
+              && server(serverOf.get(row.toString())).getStatus() != null
+              && Reasons.TARGET_NOT_READY.equals(ready.getReason());
     };
   }
 
@@ -354,7 +399,15 @@ class HostileInputsIT {
         .get();
   }
 
-  /** Resource versions of every row's request and target. */
+  private static DatabaseServer server(String name) {
+    return op.client()
+        .resources(DatabaseServer.class)
+        .inNamespace(OperatorFixture.CONTROL_NS)
+        .withName(name)
+        .get();
+  }
+
+  /** Resource versions of every row's request, target and server. */
   private static Map<String, String> versions() {
     Map<String, String> versions = new HashMap<>();
     for (Map.Entry<String, String> e : requestOf.entrySet()) {
@@ -363,6 +416,10 @@ class HostileInputsIT {
       String target = targetOf.get(e.getKey());
       if (target != null) {
         versions.put("target/" + target, target(target).getMetadata().getResourceVersion());
+      }
+      String server = serverOf.get(e.getKey());
+      if (server != null) {
+        versions.put("server/" + server, server(server).getMetadata().getResourceVersion());
       }
     }
     return versions;

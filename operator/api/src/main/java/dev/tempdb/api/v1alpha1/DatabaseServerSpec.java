@@ -10,6 +10,12 @@ import io.fabric8.generator.annotation.Size;
 
 /** A database server the operator manages temporary users on. */
 public class DatabaseServerSpec {
+  /** The managed prefix: lower case, ends with _, at most 9 characters, never empty. */
+  public static final String USER_PREFIX_PATTERN = "^[a-z][a-z0-9_]{0,7}_$";
+
+  /** A PostgreSQL role name the operator may hand leftovers to. */
+  public static final String ROLE_PATTERN = "^[A-Za-z_][A-Za-z0-9_$-]{0,62}$";
+
   // RE2, as the API server reads it. Exact but for the length of a host name's last label, which
   // the operator checks (EndpointNames) and reports in status; maxLength caps it at 253 here.
   private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
@@ -106,14 +112,14 @@ public class DatabaseServerSpec {
   private Integer publishedPort;
 
   @Default("tdb_")
-  @Pattern("^[a-z][a-z0-9_]{0,7}_$")
+  @Pattern(USER_PREFIX_PATTERN)
   @JsonPropertyDescription(
       "Prefix of every database user this operator creates on this server (lower case, ends"
           + " with _, at most 9 characters). The orphan sweep only ever drops users with this"
           + " prefix, so no unmanaged user may start with it.")
   private String userPrefix = "tdb_";
 
-  @Size(min = 1, max = 63)
+  @Pattern(ROLE_PATTERN)
   @JsonPropertyDescription(
       "PostgreSQL: role that receives the objects a temporary user created (REASSIGN OWNED) when"
           + " its target's ownedObjects is Reassign. It must exist, must not be the admin, must not"

@@ -79,6 +79,7 @@ public final class HostileInputs {
     rows.addAll(otherRequestFields());
     rows.addAll(targets());
     rows.addAll(grantSql());
+    rows.addAll(servers());
     rows.addAll(edits());
     return rows;
   }
@@ -540,6 +541,93 @@ public final class HostileInputs {
             null,
             null));
     return rows;
+  }
+
+  private static List<Row> servers() {
+    String host = "is not a host name or IP address: use a host name";
+    String database = "is not a database name: use 1 to 63 of the letters";
+    return List.of(
+        server(
+            "database turning TLS off",
+            s -> s.put("database", s.get("database").asText() + "?sslmode=disable"),
+            "spec.database",
+            "spec.database",
+            database),
+        server(
+            "database climbing paths",
+            s -> s.put("database", "app/../postgres"),
+            "spec.database",
+            "spec.database",
+            database),
+        server(
+            "database with a quote",
+            s -> s.put("database", "app'--"),
+            "spec.database",
+            "spec.database",
+            database),
+        server(
+            "host carrying a URL",
+            s -> s.put("host", "127.0.0.1:5432/postgres?sslmode=disable&"),
+            "spec.host",
+            "spec.host",
+            host),
+        server(
+            "host with a second host",
+            s -> s.put("host", "127.0.0.1,evil.example"),
+            "spec.host",
+            "spec.host",
+            host),
+        server(
+            "host with a login",
+            s -> s.put("host", "admin@127.0.0.1"),
+            "spec.host",
+            "spec.host",
+            host),
+        server("host with a space", s -> s.put("host", "db host"), "spec.host", "spec.host", host),
+        server(
+            "host label starting with a hyphen",
+            s -> s.put("host", "-bad-"),
+            "spec.host",
+            "spec.host",
+            host),
+        server("empty host", s -> s.put("host", ""), "spec.host", "spec.host", "is missing"),
+        server("port 0", s -> s.put("port", 0), "spec.port", "spec.port", "1 to 65535"),
+        server("port 70000", s -> s.put("port", 70000), "spec.port", "spec.port", "1 to 65535"),
+        server(
+            "publishedHost carrying a URL",
+            s -> s.put("publishedHost", "db.example/x?sslmode=disable"),
+            "spec.publishedHost",
+            "spec.publishedHost",
+            host),
+        server(
+            "empty userPrefix",
+            s -> s.put("userPrefix", ""),
+            "spec.userPrefix",
+            "spec.userPrefix",
+            "e.g. tdb_"),
+        server(
+            "upper-case userPrefix",
+            s -> s.put("userPrefix", "TDB_"),
+            "spec.userPrefix",
+            "spec.userPrefix",
+            "e.g. tdb_"),
+        server(
+            "userPrefix without the underscore",
+            s -> s.put("userPrefix", "x"),
+            "spec.userPrefix",
+            "spec.userPrefix",
+            "e.g. tdb_"),
+        server(
+            "reassignOwnedTo with SQL",
+            s -> s.put("reassignOwnedTo", "x\"; DROP ROLE postgres; --"),
+            "spec.reassignOwnedTo",
+            "spec.reassignOwnedTo",
+            "or be left out"));
+  }
+
+  private static Row server(
+      String id, Consumer<ObjectNode> edit, String schemaRefuses, String field, String fix) {
+    return new Row(id, Kind.SERVER, edit, schemaRefuses, Outcome.SERVER_NOT_READY, field, fix);
   }
 
   private static List<Row> edits() {

@@ -45,9 +45,11 @@ class HostileInputsSchemaTest {
     List<String> errors = judge(row);
 
     if (row.schemaRefuses() == null) {
-      assertThat(errors).as("the schema accepts it; the operator alone refuses it").isEmpty();
+      assertThat(errors)
+          .as("%s: the schema accepts it; the operator alone refuses it", row)
+          .isEmpty();
     } else {
-      assertThat(errors).anySatisfy(e -> assertThat(e).contains(row.schemaRefuses()));
+      assertThat(errors).as("%s", row).anySatisfy(e -> assertThat(e).contains(row.schemaRefuses()));
     }
   }
 

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +36,10 @@ import java.util.stream.Collectors;
  * reopened when the server's spec or its admin Secret changes, and the old pool is closed.
  */
 public final class ServerRegistry implements AutoCloseable {
+  private static final Pattern USER_PREFIX =
+      Pattern.compile(DatabaseServerSpec.USER_PREFIX_PATTERN);
+  private static final Pattern ROLE = Pattern.compile(DatabaseServerSpec.ROLE_PATTERN);
+
   private final KubernetesClient client;
   private final Clock clock;
   private final Map<String, Entry> engines = new ConcurrentHashMap<>();
@@ -176,6 +181,17 @@ public final class ServerRegistry implements AutoCloseable {
     if (spec.getPublishedPort() != null) {
       EndpointNames.checkPort("spec.publishedPort", spec.getPublishedPort())
           .ifPresent(problems::add);
+    }
+    if (spec.getUserPrefix() == null || !USER_PREFIX.matcher(spec.getUserPrefix()).matches()) {
+      // An empty prefix would let the orphan sweep take any user of the right shape for its own.
+      problems.add(
+          "spec.userPrefix must be 2 to 9 characters of a-z, 0-9 and _, starting with a letter and"
+              + " ending with _, e.g. tdb_");
+    }
+    if (spec.getReassignOwnedTo() != null && !ROLE.matcher(spec.getReassignOwnedTo()).matches()) {
+      problems.add(
+          "spec.reassignOwnedTo must be a role name (letters, digits, _, $ and -, starting with a"
+              + " letter or _), or be left out for the operator's own tempdb_orphans");
     }
     if (!problems.isEmpty()) {
       throw new ServerConfigException(Reasons.INVALID_SPEC, String.join("; ", problems));
