@@ -186,6 +186,23 @@ class MariaDbPrivilegeCheckIT {
         + " TO {username};";
   }
 
+  /**
+   * A new user with {@link #definerGrant} that has made a SQL SECURITY DEFINER view and procedure,
+   * a trigger and an event in pc_shared, each named with {@link #suffixOf} the user.
+   */
+  private static String definerOfObjects() throws SQLException {
+    String user = MariaDbFixture.newUser("pc");
+    String password = Passwords.generate();
+    engine.provision(grant(user, password, definerGrant(), Set.of()));
+    defineObjects(user, password, suffixOf(user));
+    return user;
+  }
+
+  /** The user name's hash part, unique per user, which names its objects. */
+  private static String suffixOf(String user) {
+    return user.substring(user.length() - 8);
+  }
+
   private static void defineObjects(String user, String password, String suffix)
       throws SQLException {
     try (Connection c = db.login(user, password);
@@ -244,11 +261,8 @@ class MariaDbPrivilegeCheckIT {
    */
   @Test
   void reassignKeepsTheObjectsAndOnceTheDefinerIsGoneTheyNoLongerRun() throws SQLException {
-    String user = MariaDbFixture.newUser("pc");
-    String password = Passwords.generate();
-    String suffix = user.substring(user.length() - 8);
-    engine.provision(grant(user, password, definerGrant(), Set.of()));
-    defineObjects(user, password, suffix);
+    String user = definerOfObjects();
+    String suffix = suffixOf(user);
     assertThat(colleagueReads("SELECT item FROM pc_shared.v_" + suffix)).isEqualTo("book");
 
     RevocationResult result = engine.revoke(user, null, OwnedObjects.Reassign);
@@ -284,11 +298,8 @@ class MariaDbPrivilegeCheckIT {
 
   @Test
   void dropRemovesWhatTheUserDefinedAndThenTheUser() throws SQLException {
-    String user = MariaDbFixture.newUser("pc");
-    String password = Passwords.generate();
-    String suffix = user.substring(user.length() - 8);
-    engine.provision(grant(user, password, definerGrant(), Set.of()));
-    defineObjects(user, password, suffix);
+    String user = definerOfObjects();
+    String suffix = suffixOf(user);
     db.admin("CREATE VIEW pc_shared.keep_" + suffix + " AS SELECT 1 AS one");
 
     RevocationResult result = engine.revoke(user, null, OwnedObjects.Drop);
