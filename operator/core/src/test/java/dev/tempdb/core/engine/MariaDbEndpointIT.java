@@ -1,5 +1,6 @@
 package dev.tempdb.core.engine;
 
+import static dev.tempdb.core.engine.EndpointProbe.serverVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,8 +13,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -103,27 +102,7 @@ class MariaDbEndpointIT {
 
   /** The fixture's admin on this host, port and database, failing within about 2 s. */
   private static ServerEndpoint endpoint(String host, int port, String database, TlsMode tls) {
-    ServerEndpoint base = db.endpoint("test/maria-endpoint");
-    return new ServerEndpoint(
-        base.name(),
-        base.engine(),
-        host,
-        port,
-        database,
-        base.adminUser(),
-        base.adminPassword(),
-        tls,
-        null,
-        Duration.ofSeconds(1),
-        Duration.ofSeconds(1),
-        1,
-        null);
-  }
-
-  private static String serverVersion(ServerEndpoint server) {
-    try (DatabaseEngine engine = DatabaseEngines.open(server, Clock.systemUTC())) {
-      return engine.serverVersion();
-    }
+    return EndpointProbe.at(db.endpoint("test/maria-endpoint"), host, port, database, tls);
   }
 
   private record Session(String user, String database, String tlsCipher) {}

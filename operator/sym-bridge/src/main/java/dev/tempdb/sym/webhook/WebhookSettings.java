@@ -82,20 +82,16 @@ public record WebhookSettings(
   }
 
   public WebhookSettings withRequestTimeout(Duration requestTimeout) {
-    return new WebhookSettings(
-        port,
-        secretNamespace,
-        secretName,
-        secretKey,
-        replayWindow,
-        maxBodyBytes,
-        healthPort,
-        requestTimeout,
-        maxConcurrentEvents,
-        maxRequests);
+    return withRequestHandling(requestTimeout, maxConcurrentEvents, maxRequests);
   }
 
   public WebhookSettings withLimits(int maxConcurrentEvents, int maxRequests) {
+    return withRequestHandling(requestTimeout, maxConcurrentEvents, maxRequests);
+  }
+
+  /** A copy with another request timeout and limits, checked again by the canonical constructor. */
+  private WebhookSettings withRequestHandling(
+      Duration requestTimeout, int maxConcurrentEvents, int maxRequests) {
     return new WebhookSettings(
         port,
         secretNamespace,

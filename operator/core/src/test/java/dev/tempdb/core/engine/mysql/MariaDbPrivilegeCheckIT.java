@@ -11,7 +11,6 @@ import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
-import dev.tempdb.core.naming.Usernames;
 import dev.tempdb.core.testing.MariaDbFixture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +20,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,11 +66,6 @@ class MariaDbPrivilegeCheckIT {
     engine.close();
   }
 
-  private static String newUser() {
-    return Usernames.forGrant(
-        "tdb_", "pc" + SEQ.incrementAndGet(), UUID.randomUUID().toString(), 32);
-  }
-
   private static UserGrant grant(String user, String password, String sql, Set<String> allowed) {
     return new UserGrant(
         user, password, Instant.now().plusSeconds(600), 5, sql, "ns/pc-" + user, "%", allowed);
@@ -93,7 +86,7 @@ class MariaDbPrivilegeCheckIT {
 
   /** Provisioning fails permanently naming the privilege, and leaves no account or membership. */
   private static void assertRefused(String sql, String... named) throws SQLException {
-    String user = newUser();
+    String user = MariaDbFixture.newUser("pc");
     String password = Passwords.generate();
 
     assertThatThrownBy(() -> engine.provision(grant(user, password, sql, Set.of())))
@@ -152,7 +145,7 @@ class MariaDbPrivilegeCheckIT {
 
   @Test
   void aPlainReadGrantPasses() throws SQLException {
-    String user = newUser();
+    String user = MariaDbFixture.newUser("pc");
     String password = Passwords.generate();
     engine.provision(
         grant(
@@ -172,7 +165,7 @@ class MariaDbPrivilegeCheckIT {
 
   @Test
   void aListedPrivilegeLetsTheGrantPass() throws SQLException {
-    String user = newUser();
+    String user = MariaDbFixture.newUser("pc");
     String password = Passwords.generate();
     String made = "pc_made_" + SEQ.incrementAndGet();
     engine.provision(
@@ -191,6 +184,23 @@ class MariaDbPrivilegeCheckIT {
     return "GRANT SELECT ON pc_app.* TO {username};"
         + " GRANT SELECT, INSERT, CREATE VIEW, CREATE ROUTINE, TRIGGER, EVENT ON pc_shared.*"
         + " TO {username};";
+  }
+
+  /**
+   * A new user with {@link #definerGrant} that has made a SQL SECURITY DEFINER view and procedure,
+   * a trigger and an event in pc_shared, each named with {@link #suffixOf} the user.
+   */
+  private static String definerOfObjects() throws SQLException {
+    String user = MariaDbFixture.newUser("pc");
+    String password = Passwords.generate();
+    engine.provision(grant(user, password, definerGrant(), Set.of()));
+    defineObjects(user, password, suffixOf(user));
+    return user;
+  }
+
+  /** The user name's hash part, unique per user, which names its objects. */
+  private static String suffixOf(String user) {
+    return user.substring(user.length() - 8);
   }
 
   private static void defineObjects(String user, String password, String suffix)
@@ -251,11 +261,8 @@ class MariaDbPrivilegeCheckIT {
    */
   @Test
   void reassignKeepsTheObjectsAndOnceTheDefinerIsGoneTheyNoLongerRun() throws SQLException {
-    String user = newUser();
-    String password = Passwords.generate();
-    String suffix = user.substring(user.length() - 8);
-    engine.provision(grant(user, password, definerGrant(), Set.of()));
-    defineObjects(user, password, suffix);
+    String user = definerOfObjects();
+    String suffix = suffixOf(user);
     assertThat(colleagueReads("SELECT item FROM pc_shared.v_" + suffix)).isEqualTo("book");
 
     RevocationResult result = engine.revoke(user, null, OwnedObjects.Reassign);
@@ -291,11 +298,8 @@ class MariaDbPrivilegeCheckIT {
 
   @Test
   void dropRemovesWhatTheUserDefinedAndThenTheUser() throws SQLException {
-    String user = newUser();
-    String password = Passwords.generate();
-    String suffix = user.substring(user.length() - 8);
-    engine.provision(grant(user, password, definerGrant(), Set.of()));
-    defineObjects(user, password, suffix);
+    String user = definerOfObjects();
+    String suffix = suffixOf(user);
     db.admin("CREATE VIEW pc_shared.keep_" + suffix + " AS SELECT 1 AS one");
 
     RevocationResult result = engine.revoke(user, null, OwnedObjects.Drop);

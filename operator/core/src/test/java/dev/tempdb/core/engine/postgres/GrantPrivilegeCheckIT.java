@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.tempdb.core.engine.DatabaseEngine;
-import dev.tempdb.core.engine.DatabaseEngines;
 import dev.tempdb.core.engine.EngineException;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.UserGrant;
@@ -13,13 +11,10 @@ import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.core.testing.PostgresFixture;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After the grant SQL, provision reads what the user really holds, directly or through any chain of
@@ -27,21 +22,7 @@ import org.junit.jupiter.api.Test;
  * allow: no user is left behind and the message names each privilege and where it comes from.
  */
 class GrantPrivilegeCheckIT {
-  private static PostgresFixture pg;
-  private static PgCatalog catalog;
-  private static DatabaseEngine engine;
-
-  @BeforeAll
-  static void start() {
-    pg = PostgresFixture.get();
-    catalog = new PgCatalog(pg);
-    engine = DatabaseEngines.open(pg.endpoint("test/privileges"), Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    engine.close();
-  }
+  @RegisterExtension static final PgTestbed db = PgTestbed.withEngine("test/privileges");
 
   private static UserGrant grant(String user, String password, String sql, Set<String> allowed) {
     return new UserGrant(
@@ -53,14 +34,14 @@ class GrantPrivilegeCheckIT {
     String user = PgCatalog.unique("tdb_pc_");
     String password = Passwords.generate();
     Throwable thrown =
-        catchThrowable(() -> engine.provision(grant(user, password, grantSql, Set.of())));
+        catchThrowable(() -> db.engine().provision(grant(user, password, grantSql, Set.of())));
     assertThat(thrown)
         .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.isPermanent()).isTrue())
         .hasMessageContaining("the grant SQL gave user " + user + " elevated privileges")
         .hasMessageContaining("spec.allowedPrivileges");
     assertThat(thrown.getMessage()).doesNotContain(password);
-    assertThat(catalog.roleExists(user)).as("role left after the refusal").isFalse();
-    assertThatThrownBy(() -> pg.login(user, password)).isInstanceOf(SQLException.class);
+    assertThat(db.catalog().roleExists(user)).as("role left after the refusal").isFalse();
+    assertThatThrownBy(() -> db.pg().login(user, password)).isInstanceOf(SQLException.class);
     return thrown.getMessage();
   }
 
@@ -80,34 +61,36 @@ class GrantPrivilegeCheckIT {
   @Test
   void refusesMembershipOfTheAdminThroughAGroup() throws SQLException {
     String group = PgCatalog.unique("pc_admins_");
-    pg.superuser(
-        "CREATE ROLE " + group + " NOLOGIN",
-        "GRANT " + PostgresFixture.ADMIN_USER + " TO " + group);
+    db.pg()
+        .superuser(
+            "CREATE ROLE " + group + " NOLOGIN",
+            "GRANT " + PostgresFixture.ADMIN_USER + " TO " + group);
     assertThat(refused("GRANT " + group + " TO {username}"))
         .contains("ADMIN_ROLE (through role " + group + ")");
-    pg.superuser("DROP ROLE " + group);
+    db.pg().superuser("DROP ROLE " + group);
   }
 
   @Test
   void refusesAGroupRoleWithCreateroleEvenTwoMembershipsAway() throws SQLException {
     String group = PgCatalog.unique("pc_creators_");
     String middle = PgCatalog.unique("pc_team_");
-    pg.superuser(
-        "CREATE ROLE " + group + " NOLOGIN CREATEROLE",
-        "CREATE ROLE " + middle + " NOLOGIN",
-        "GRANT " + group + " TO " + middle);
+    db.pg()
+        .superuser(
+            "CREATE ROLE " + group + " NOLOGIN CREATEROLE",
+            "CREATE ROLE " + middle + " NOLOGIN",
+            "GRANT " + group + " TO " + middle);
     assertThat(refused("GRANT " + middle + " TO {username}"))
         .contains("CREATEROLE (through role " + group + ")");
-    pg.superuser("DROP ROLE " + middle, "DROP ROLE " + group);
+    db.pg().superuser("DROP ROLE " + middle, "DROP ROLE " + group);
   }
 
   @Test
   void refusesAMembershipWithAdminOption() throws SQLException {
     String plain = PgCatalog.unique("pc_plain_");
-    pg.superuser("CREATE ROLE " + plain + " NOLOGIN");
+    db.pg().superuser("CREATE ROLE " + plain + " NOLOGIN");
     assertThat(refused("GRANT " + plain + " TO {username} WITH ADMIN OPTION"))
         .contains("ADMIN OPTION (directly)");
-    pg.superuser("DROP ROLE " + plain);
+    db.pg().superuser("DROP ROLE " + plain);
   }
 
   @Test
@@ -115,10 +98,10 @@ class GrantPrivilegeCheckIT {
     assertThat(refused("GRANT pg_execute_server_program TO {username}"))
         .contains("PG_EXECUTE_SERVER_PROGRAM (directly)");
     String group = PgCatalog.unique("pc_signallers_");
-    pg.superuser("CREATE ROLE " + group + " NOLOGIN", "GRANT pg_signal_backend TO " + group);
+    db.pg().superuser("CREATE ROLE " + group + " NOLOGIN", "GRANT pg_signal_backend TO " + group);
     assertThat(refused("GRANT " + group + " TO {username}"))
         .contains("PG_SIGNAL_BACKEND (through role " + group + ")");
-    pg.superuser("DROP ROLE " + group);
+    db.pg().superuser("DROP ROLE " + group);
   }
 
   @Test
@@ -138,14 +121,11 @@ class GrantPrivilegeCheckIT {
     String password = Passwords.generate();
     String database = PgCatalog.unique("pc_db_");
 
-    engine.provision(grant(user, password, "ALTER ROLE {username} CREATEDB", Set.of("createdb")));
+    db.engine()
+        .provision(grant(user, password, "ALTER ROLE {username} CREATEDB", Set.of("createdb")));
 
-    try (Connection c = pg.login(user, password);
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + database);
-      s.execute("DROP DATABASE " + database);
-    }
-    assertThat(engine.revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
+    db.runAs(user, password, "CREATE DATABASE " + database, "DROP DATABASE " + database);
+    assertThat(db.engine().revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
   }
 
   @Test
@@ -153,30 +133,31 @@ class GrantPrivilegeCheckIT {
     String user = PgCatalog.unique("tdb_pc_");
     assertThatThrownBy(
             () ->
-                engine.provision(
-                    grant(
-                        user,
-                        Passwords.generate(),
-                        "ALTER ROLE {username} CREATEDB BYPASSRLS",
-                        Set.of("CREATEDB"))))
+                db.engine()
+                    .provision(
+                        grant(
+                            user,
+                            Passwords.generate(),
+                            "ALTER ROLE {username} CREATEDB BYPASSRLS",
+                            Set.of("CREATEDB"))))
         .isInstanceOf(EngineException.class)
         .hasMessageContaining("BYPASSRLS (directly)")
         .hasMessageNotContaining("CREATEDB (directly)");
-    assertThat(catalog.roleExists(user)).isFalse();
+    assertThat(db.catalog().roleExists(user)).isFalse();
   }
 
   @Test
   void anOrdinaryGrantPasses() throws SQLException {
     String plain = PgCatalog.unique("pc_readers_");
-    pg.superuser("CREATE ROLE " + plain + " NOLOGIN");
+    db.pg().superuser("CREATE ROLE " + plain + " NOLOGIN");
     String user = PgCatalog.unique("tdb_pc_ok_");
     String password = Passwords.generate();
 
-    engine.provision(grant(user, password, "GRANT " + plain + " TO {username}", Set.of()));
+    db.engine().provision(grant(user, password, "GRANT " + plain + " TO {username}", Set.of()));
 
-    try (Connection c = pg.login(user, password)) {
+    try (Connection c = db.pg().login(user, password)) {
       assertThat(c.isValid(2)).isTrue();
     }
-    assertThat(engine.revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
+    assertThat(db.engine().revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
   }
 }

@@ -8,16 +8,10 @@ import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
-import dev.tempdb.core.testing.PostgresFixture;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The heir with a CREATEROLE admin (no superuser), as on RDS or Cloud SQL. PostgreSQL 16+ lets such
@@ -30,33 +24,18 @@ class NonSuperuserAdminHeirIT {
   private static final String ADMIN_PASSWORD = Passwords.generate();
   private static final String SCHEMA = "heir_limited";
   private static final String HEIR = PgCatalog.unique("tdb_heir_");
-  private static PostgresFixture pg;
-  private static PgCatalog catalog;
-  private static PGSimpleDataSource adminLogin;
 
-  @BeforeAll
-  static void start() {
-    pg = PostgresFixture.get();
-    catalog = new PgCatalog(pg);
-    pg.superuser(
-        "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE",
-        "DROP ROLE IF EXISTS " + ADMIN,
-        "CREATE ROLE " + ADMIN + " LOGIN CREATEROLE PASSWORD '" + ADMIN_PASSWORD + "'",
-        "GRANT pg_signal_backend TO " + ADMIN,
-        "CREATE SCHEMA " + SCHEMA + " AUTHORIZATION " + ADMIN);
-    adminLogin = new PGSimpleDataSource();
-    adminLogin.setUrl("jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres");
-    adminLogin.setUser(ADMIN);
-    adminLogin.setPassword(ADMIN_PASSWORD);
-  }
-
-  @AfterAll
-  static void stop() {
-    adminLogin = null;
-  }
+  @RegisterExtension
+  static final PgTestbed db =
+      PgTestbed.withoutEngine(
+          "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE",
+          "DROP ROLE IF EXISTS " + ADMIN,
+          "CREATE ROLE " + ADMIN + " LOGIN CREATEROLE PASSWORD '" + ADMIN_PASSWORD + "'",
+          "GRANT pg_signal_backend TO " + ADMIN,
+          "CREATE SCHEMA " + SCHEMA + " AUTHORIZATION " + ADMIN);
 
   private static DatabaseEngine engine(OrphanOwner heir) {
-    return new PostgresEngine(adminLogin, null, heir, Clock.systemUTC());
+    return db.engineAs(ADMIN, ADMIN_PASSWORD, heir);
   }
 
   /** A user that created a table and a SECURITY DEFINER function in the admin's schema. */
@@ -71,14 +50,13 @@ class NonSuperuserAdminHeirIT {
             2,
             "GRANT USAGE, CREATE ON SCHEMA " + SCHEMA + " TO {username};",
             "ns/" + user));
-    try (Connection c = pg.login(user, password);
-        Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE heir_limited.t_" + user + " (x int)");
-      s.execute(
-          "CREATE FUNCTION heir_limited.sd_"
-              + user
-              + "() RETURNS int LANGUAGE sql SECURITY DEFINER AS $$SELECT 1$$");
-    }
+    db.runAs(
+        user,
+        password,
+        "CREATE TABLE heir_limited.t_" + user + " (x int)",
+        "CREATE FUNCTION heir_limited.sd_"
+            + user
+            + "() RETURNS int LANGUAGE sql SECURITY DEFINER AS $$SELECT 1$$");
     return user;
   }
 
@@ -92,23 +70,27 @@ class NonSuperuserAdminHeirIT {
             .as("round " + round)
             .isEqualTo(Outcome.DROPPED);
 
-        assertThat(catalog.relationOwner("postgres", SCHEMA, "t_" + user)).isEqualTo(HEIR);
-        assertThat(catalog.column("SELECT proname FROM pg_proc WHERE proname = 'sd_" + user + "'"))
+        assertThat(db.catalog().relationOwner("postgres", SCHEMA, "t_" + user)).isEqualTo(HEIR);
+        assertThat(
+                db.catalog()
+                    .column("SELECT proname FROM pg_proc WHERE proname = 'sd_" + user + "'"))
             .as("SECURITY DEFINER function dropped")
             .isEmpty();
       }
     }
-    assertThat(catalog.value("SELECT rolcanlogin FROM pg_roles WHERE rolname = '" + HEIR + "'"))
-        .isEqualTo("f");
-    assertThat(catalog.memberships(HEIR)).isEmpty();
     assertThat(
-            catalog.column(
-                "SELECT concat_ws(',', m.admin_option, m.inherit_option, m.set_option)"
-                    + " FROM pg_auth_members m WHERE m.roleid = '"
-                    + HEIR
-                    + "'::regrole AND m.member = '"
-                    + ADMIN
-                    + "'::regrole"))
+            db.catalog().value("SELECT rolcanlogin FROM pg_roles WHERE rolname = '" + HEIR + "'"))
+        .isEqualTo("f");
+    assertThat(db.catalog().memberships(HEIR)).isEmpty();
+    assertThat(
+            db.catalog()
+                .column(
+                    "SELECT concat_ws(',', m.admin_option, m.inherit_option, m.set_option)"
+                        + " FROM pg_auth_members m WHERE m.roleid = '"
+                        + HEIR
+                        + "'::regrole AND m.member = '"
+                        + ADMIN
+                        + "'::regrole"))
         .as("admin, inherit, set: only the ADMIN OPTION from creating the heir remains")
         .containsExactly("t,f,f");
   }
@@ -121,15 +103,15 @@ class NonSuperuserAdminHeirIT {
 
       assertThat(engine.revoke(user, null, OwnedObjects.Drop).outcome()).isEqualTo(Outcome.DROPPED);
 
-      assertThat(catalog.relationOwner("postgres", SCHEMA, "t_" + user)).isNull();
-      assertThat(catalog.roleExists(unused)).as("no heir created").isFalse();
+      assertThat(db.catalog().relationOwner("postgres", SCHEMA, "t_" + user)).isNull();
+      assertThat(db.catalog().roleExists(unused)).as("no heir created").isFalse();
     }
   }
 
   @Test
   void aHeirTheAdminMayNotActAsLeavesTheUserLockedAndSaysHowToFixIt() throws SQLException {
     String heir = PgCatalog.unique("hl_dba_heir_");
-    pg.superuser("CREATE ROLE " + heir + " NOLOGIN");
+    db.pg().superuser("CREATE ROLE " + heir + " NOLOGIN");
     try (DatabaseEngine engine = engine(OrphanOwner.forServer(heir))) {
       String user = userWithObjects(engine);
 
@@ -140,16 +122,18 @@ class NonSuperuserAdminHeirIT {
           .contains("heir role " + heir)
           .contains("WITH ADMIN OPTION")
           .contains("spec.reassignOwnedTo");
-      assertThat(catalog.relationOwner("postgres", SCHEMA, "t_" + user)).isEqualTo(user);
-      assertThat(catalog.column("SELECT proname FROM pg_proc WHERE proname = 'sd_" + user + "'"))
+      assertThat(db.catalog().relationOwner("postgres", SCHEMA, "t_" + user)).isEqualTo(user);
+      assertThat(
+              db.catalog().column("SELECT proname FROM pg_proc WHERE proname = 'sd_" + user + "'"))
           .as("rolled back with the rest")
           .hasSize(1);
 
       // The fix the message gives.
-      pg.superuser(
-          "GRANT " + heir + " TO " + ADMIN + " WITH ADMIN OPTION, INHERIT FALSE, SET FALSE");
+      db.pg()
+          .superuser(
+              "GRANT " + heir + " TO " + ADMIN + " WITH ADMIN OPTION, INHERIT FALSE, SET FALSE");
       assertThat(engine.revoke(user, null).outcome()).isEqualTo(Outcome.DROPPED);
-      assertThat(catalog.relationOwner("postgres", SCHEMA, "t_" + user)).isEqualTo(heir);
+      assertThat(db.catalog().relationOwner("postgres", SCHEMA, "t_" + user)).isEqualTo(heir);
     }
   }
 }

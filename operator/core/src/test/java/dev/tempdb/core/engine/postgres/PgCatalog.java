@@ -1,7 +1,5 @@
 package dev.tempdb.core.engine.postgres;
 
-import dev.tempdb.api.v1alpha1.Engine;
-import dev.tempdb.core.engine.ServerEndpoint;
 import dev.tempdb.core.testing.PostgresFixture;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,24 +22,6 @@ final class PgCatalog {
   /** A name no other test of this JVM uses, starting with {@code prefix}. */
   static String unique(String prefix) {
     return prefix + SEQ.incrementAndGet() + "_" + Long.toHexString(System.nanoTime());
-  }
-
-  /** The fixture's endpoint with another reassignOwnedTo. */
-  static ServerEndpoint withHeir(ServerEndpoint base, String heir) {
-    return new ServerEndpoint(
-        base.name(),
-        Engine.POSTGRESQL,
-        base.host(),
-        base.port(),
-        base.database(),
-        base.adminUser(),
-        base.adminPassword(),
-        base.tlsMode(),
-        base.caPem(),
-        base.connectTimeout(),
-        base.statementTimeout(),
-        1,
-        heir);
   }
 
   /** The first column of every row, as text (null stays null). */

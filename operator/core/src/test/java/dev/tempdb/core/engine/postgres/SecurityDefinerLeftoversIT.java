@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tempdb.api.v1alpha1.OwnedObjects;
-import dev.tempdb.core.engine.DatabaseEngine;
-import dev.tempdb.core.engine.DatabaseEngines;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
-import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.core.testing.PostgresFixture;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The attack the default revocation used to allow: a temporary user with CREATE on a schema plants
@@ -31,64 +25,45 @@ import org.junit.jupiter.api.Test;
  */
 class SecurityDefinerLeftoversIT {
   private static final String SCHEMA = "sd_trap";
-  private static PostgresFixture pg;
-  private static PgCatalog catalog;
-  private static DatabaseEngine engine;
 
-  @BeforeAll
-  static void start() {
-    pg = PostgresFixture.get();
-    catalog = new PgCatalog(pg);
-    pg.superuser("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA);
-    engine = DatabaseEngines.open(pg.endpoint("test/secdef"), Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() {
-    engine.close();
-  }
-
-  private static UserGrant grant(String user, String password, String sql) {
-    return new UserGrant(user, password, Instant.now().plusSeconds(3600), 3, sql, "ns/" + user);
-  }
+  @RegisterExtension static final PgTestbed db = PgTestbed.withSchema("test/secdef", SCHEMA);
 
   @Test
   void aLaterReadOnlyUserGainsNothingFromWhatAnEarlierUserLeftBehind() throws SQLException {
     String planter = PgCatalog.unique("tdb_sd_a_");
     String planterPassword = Passwords.generate();
-    engine.provision(
-        grant(
-            planter,
-            planterPassword,
-            "GRANT USAGE, CREATE ON SCHEMA " + SCHEMA + " TO {username};"));
-    try (Connection c = pg.login(planter, planterPassword);
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE FUNCTION sd_trap.promote(who text) RETURNS void LANGUAGE plpgsql"
-              + " SECURITY DEFINER AS $$BEGIN EXECUTE format('ALTER ROLE %I SUPERUSER', who); END$$");
-      s.execute(
-          "CREATE FUNCTION sd_trap.verifier(who text) RETURNS text LANGUAGE sql"
-              + " SECURITY DEFINER AS $$SELECT rolpassword FROM pg_authid WHERE rolname = who$$");
-      s.execute(
-          "CREATE PROCEDURE sd_trap.promote_proc(who text) LANGUAGE plpgsql SECURITY DEFINER"
-              + " AS $$BEGIN EXECUTE format('ALTER ROLE %I SUPERUSER', who); END$$");
-      s.execute("CREATE VIEW sd_trap.verifiers AS SELECT rolname, rolpassword FROM pg_authid");
-      s.execute(
-          "GRANT EXECUTE ON FUNCTION sd_trap.promote(text), sd_trap.verifier(text) TO PUBLIC");
-      s.execute("GRANT EXECUTE ON PROCEDURE sd_trap.promote_proc(text) TO PUBLIC");
-      s.execute("GRANT SELECT ON sd_trap.verifiers TO PUBLIC");
-    }
+    db.engine()
+        .provision(
+            PgTestbed.grant(
+                planter,
+                planterPassword,
+                "GRANT USAGE, CREATE ON SCHEMA " + SCHEMA + " TO {username};"));
+    db.runAs(
+        planter,
+        planterPassword,
+        "CREATE FUNCTION sd_trap.promote(who text) RETURNS void LANGUAGE plpgsql"
+            + " SECURITY DEFINER AS $$BEGIN EXECUTE format('ALTER ROLE %I SUPERUSER', who); END$$",
+        "CREATE FUNCTION sd_trap.verifier(who text) RETURNS text LANGUAGE sql"
+            + " SECURITY DEFINER AS $$SELECT rolpassword FROM pg_authid WHERE rolname = who$$",
+        "CREATE PROCEDURE sd_trap.promote_proc(who text) LANGUAGE plpgsql SECURITY DEFINER"
+            + " AS $$BEGIN EXECUTE format('ALTER ROLE %I SUPERUSER', who); END$$",
+        "CREATE VIEW sd_trap.verifiers AS SELECT rolname, rolpassword FROM pg_authid",
+        "GRANT EXECUTE ON FUNCTION sd_trap.promote(text), sd_trap.verifier(text) TO PUBLIC",
+        "GRANT EXECUTE ON PROCEDURE sd_trap.promote_proc(text) TO PUBLIC",
+        "GRANT SELECT ON sd_trap.verifiers TO PUBLIC");
     List<String> superusersBefore = superusers();
 
-    assertThat(engine.revoke(planter, null).outcome()).isEqualTo(Outcome.DROPPED);
+    assertThat(db.engine().revoke(planter, null).outcome()).isEqualTo(Outcome.DROPPED);
 
     String reader = PgCatalog.unique("tdb_sd_b_");
     String readerPassword = Passwords.generate();
-    engine.provision(
-        grant(reader, readerPassword, "GRANT USAGE ON SCHEMA " + SCHEMA + " TO {username};"));
+    db.engine()
+        .provision(
+            PgTestbed.grant(
+                reader, readerPassword, "GRANT USAGE ON SCHEMA " + SCHEMA + " TO {username};"));
     List<String> gained = new ArrayList<>();
     List<String> promoted = new ArrayList<>();
-    try (Connection c = pg.login(reader, readerPassword);
+    try (Connection c = db.pg().login(reader, readerPassword);
         Statement s = c.createStatement()) {
       attempt(s, "SELECT sd_trap.promote('" + reader + "')", "ran promote()", gained);
       attempt(s, "CALL sd_trap.promote_proc('" + reader + "')", "ran promote_proc()", gained);
@@ -109,20 +84,21 @@ class SecurityDefinerLeftoversIT {
       for (String role : superusers()) {
         if (!superusersBefore.contains(role)) {
           promoted.add(role);
-          pg.superuser("ALTER ROLE \"" + role + "\" NOSUPERUSER");
+          db.pg().superuser("ALTER ROLE \"" + role + "\" NOSUPERUSER");
         }
       }
-      engine.revoke(reader, null);
+      db.engine().revoke(reader, null);
     }
 
     assertThat(gained).as("what the read-only user gained").isEmpty();
     assertThat(promoted).as("roles that became superuser").isEmpty();
     assertThat(
-            catalog.column(
-                "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                    + " WHERE n.nspname = '"
-                    + SCHEMA
-                    + "' AND p.prosecdef"))
+            db.catalog()
+                .column(
+                    "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                        + " WHERE n.nspname = '"
+                        + SCHEMA
+                        + "' AND p.prosecdef"))
         .as("SECURITY DEFINER routines left behind")
         .isEmpty();
   }
@@ -132,31 +108,33 @@ class SecurityDefinerLeftoversIT {
       throws SQLException {
     String user = PgCatalog.unique("tdb_sd_c_");
     String password = Passwords.generate();
-    engine.provision(
-        grant(user, password, "GRANT USAGE, CREATE ON SCHEMA " + SCHEMA + " TO {username};"));
+    db.engine()
+        .provision(
+            PgTestbed.grant(
+                user, password, "GRANT USAGE, CREATE ON SCHEMA " + SCHEMA + " TO {username};"));
     String function = "sd_trap.counted_" + user + "()";
-    try (Connection c = pg.login(user, password);
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE FUNCTION "
-              + function
-              + " RETURNS int LANGUAGE sql SECURITY DEFINER AS $$SELECT 1$$");
-      s.execute("CREATE VIEW sd_trap.uses_" + user + " AS SELECT sd_trap.counted_" + user + "()");
-    }
+    db.runAs(
+        user,
+        password,
+        "CREATE FUNCTION "
+            + function
+            + " RETURNS int LANGUAGE sql SECURITY DEFINER AS $$SELECT 1$$",
+        "CREATE VIEW sd_trap.uses_" + user + " AS SELECT sd_trap.counted_" + user + "()");
 
-    RevocationResult result = engine.revoke(user, null);
+    RevocationResult result = db.engine().revoke(user, null);
 
     assertThat(result.outcome()).isEqualTo(Outcome.LEFT_DISABLED);
     assertThat(result.detail())
         .contains("SECURITY DEFINER routines " + function)
         .contains("other objects depend on it")
         .contains("spec.ownedObjects to Drop");
-    assertThatThrownBy(() -> pg.login(user, password)).isInstanceOf(SQLException.class);
-    assertThat(catalog.relationOwner("postgres", SCHEMA, "uses_" + user)).isEqualTo(user);
+    assertThatThrownBy(() -> db.pg().login(user, password)).isInstanceOf(SQLException.class);
+    assertThat(db.catalog().relationOwner("postgres", SCHEMA, "uses_" + user)).isEqualTo(user);
 
     // Only the user's own view depends on it, so dropping everything it owned goes through.
-    assertThat(engine.revoke(user, null, OwnedObjects.Drop).outcome()).isEqualTo(Outcome.DROPPED);
-    assertThat(catalog.relationOwner("postgres", SCHEMA, "uses_" + user)).isNull();
+    assertThat(db.engine().revoke(user, null, OwnedObjects.Drop).outcome())
+        .isEqualTo(Outcome.DROPPED);
+    assertThat(db.catalog().relationOwner("postgres", SCHEMA, "uses_" + user)).isNull();
   }
 
   /** Runs a statement as the reader; anything but an error is a gain. */
@@ -170,6 +148,6 @@ class SecurityDefinerLeftoversIT {
   }
 
   private static List<String> superusers() throws SQLException {
-    return catalog.column("SELECT rolname FROM pg_roles WHERE rolsuper ORDER BY 1");
+    return db.catalog().column("SELECT rolname FROM pg_roles WHERE rolsuper ORDER BY 1");
   }
 }
