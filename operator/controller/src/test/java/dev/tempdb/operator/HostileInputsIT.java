@@ -370,16 +370,35 @@ class HostileInputsIT {
       case REQUEST_PENDING -> phase == Phase.Pending;
       case TARGET_NOT_READY ->
           phase == Phase.Pending
-              && target(targetOf.get(row.toString())).getStatus() != null
-              && Reasons.TARGET_NOT_READY.equals(ready.getReason());
+              && Reasons.TARGET_NOT_READY.equals(ready.getReason())
+              && reflectsTarget(access, targetOf.get(row.toString()));
       case ACTIVE -> phase == Phase.Active;
       case GRANT_REFUSED -> phase == Phase.Failed;
       case CHANGE_REFUSED -> Reasons.CHANGE_REFUSED.equals(ready.getReason());
       case SERVER_NOT_READY ->
           phase == Phase.Pending
               && server(serverOf.get(row.toString())).getStatus() != null
-              && Reasons.TARGET_NOT_READY.equals(ready.getReason());
+              && Reasons.TARGET_NOT_READY.equals(ready.getReason())
+              && reflectsTarget(access, targetOf.get(row.toString()));
     };
+  }
+
+  /**
+   * A waiting request repeats its target's Ready message, which can still change while the target's
+   * own inputs (its server's status) arrive: settled only once it says the latest one.
+   */
+  private static boolean reflectsTarget(TemporaryDbAccess access, String targetName) {
+    AccessTarget target = target(targetName);
+    if (target.getStatus() == null
+        || !target
+            .getMetadata()
+            .getGeneration()
+            .equals(target.getStatus().getObservedGeneration())) {
+      return false;
+    }
+    return Conditions.find(target.getStatus().getConditions(), Conditions.READY)
+        .map(c -> access.getStatus().getMessage().endsWith(c.getMessage()))
+        .orElse(false);
   }
 
   private static void assertNamesFieldAndFix(Row row, String message) {
