@@ -133,7 +133,7 @@ final class PgTestbed implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** The fixture's endpoint with another reassignOwnedTo and one connection. */
-  private static ServerEndpoint withHeir(ServerEndpoint base, String heir) {
+  static ServerEndpoint withHeir(ServerEndpoint base, String heir) {
     return new ServerEndpoint(
         base.name(),
         Engine.POSTGRESQL,

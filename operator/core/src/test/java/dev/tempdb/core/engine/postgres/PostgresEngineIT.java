@@ -184,22 +184,7 @@ class PostgresEngineIT {
   @Test
   void objectsGoToTheConfiguredOwnerWhenThereIsOne() throws SQLException {
     pg.superuser("DROP ROLE IF EXISTS eng_heir", "CREATE ROLE eng_heir NOLOGIN");
-    ServerEndpoint base = pg.endpoint("test/heir");
-    ServerEndpoint withHeir =
-        new ServerEndpoint(
-            base.name(),
-            base.engine(),
-            base.host(),
-            base.port(),
-            base.database(),
-            base.adminUser(),
-            base.adminPassword(),
-            base.tlsMode(),
-            base.caPem(),
-            base.connectTimeout(),
-            base.statementTimeout(),
-            1,
-            "eng_heir");
+    ServerEndpoint withHeir = PgTestbed.withHeir(pg.endpoint("test/heir"), "eng_heir");
     String user = newUser();
     String password = Passwords.generate();
     try (DatabaseEngine heirEngine = DatabaseEngines.open(withHeir, Clock.systemUTC())) {
