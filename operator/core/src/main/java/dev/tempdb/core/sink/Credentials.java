@@ -53,7 +53,19 @@ public record Credentials(
         + encode(database)
         + "?"
         + (engine == Engine.POSTGRESQL ? "sslmode=" : "ssl-mode=")
-        + tlsParameter();
+        + tlsParameter()
+        + (needsServerPublicKey() ? "&get-server-public-key=true" : "");
+  }
+
+  /**
+   * MySQL 8's caching_sha2_password over plain TCP: until the server has cached the user's hash
+   * (that is, at a new user's first login) the client must encrypt the password with the server's
+   * RSA public key, and Connector/J and the mysql client fetch it only when told to. Without TLS a
+   * man in the middle could hand over a key of its own, but without TLS it reads the whole session
+   * anyway; with TLS the password travels inside it and no key is needed.
+   */
+  private boolean needsServerPublicKey() {
+    return engine == Engine.MYSQL && tls() == TlsMode.DISABLE;
   }
 
   /**
@@ -79,7 +91,8 @@ public record Credentials(
         + encode(username)
         + "&password="
         + encode(password)
-        + tls;
+        + tls
+        + (needsServerPublicKey() ? "&allowPublicKeyRetrieval=true" : "");
   }
 
   private TlsMode tls() {

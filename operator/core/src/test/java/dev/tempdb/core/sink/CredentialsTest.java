@@ -75,6 +75,33 @@ class CredentialsTest {
             "jdbc:mariadb://db.example:3306/app?user=tdb_dana_abcdefgh&password=pw&sslMode=trust");
   }
 
+  /** The first login over caching_sha2_password without TLS needs the server's RSA key. */
+  @Test
+  void mysqlWithoutTlsMayFetchTheServersPublicKeyAndOnlyThen() {
+    Credentials plain =
+        new Credentials(
+            Engine.MYSQL,
+            "db.example",
+            3306,
+            "app",
+            "tdb_dana_abcdefgh",
+            "pw",
+            Instant.parse("2026-11-21T13:00:00Z"),
+            TlsMode.DISABLE);
+    assertThat(plain.jdbcUrl()).endsWith("&sslMode=DISABLED&allowPublicKeyRetrieval=true");
+    assertThat(plain.uri()).endsWith("?ssl-mode=DISABLED&get-server-public-key=true");
+    for (TlsMode mode : new TlsMode[] {TlsMode.REQUIRE, TlsMode.VERIFY_CA, TlsMode.VERIFY_FULL}) {
+      Credentials tls =
+          new Credentials(Engine.MYSQL, "db.example", 3306, "app", "u", "pw", Instant.EPOCH, mode);
+      assertThat(tls.jdbcUrl()).doesNotContain("PublicKey");
+      assertThat(tls.uri()).doesNotContain("public-key");
+    }
+    Credentials maria =
+        new Credentials(
+            Engine.MARIADB, "db.example", 3306, "app", "u", "pw", Instant.EPOCH, TlsMode.DISABLE);
+    assertThat(maria.jdbcUrl()).doesNotContain("PublicKey");
+  }
+
   @Test
   void toStringNeverShowsThePassword() {
     assertThat(creds.toString()).doesNotContain("S3cret").contains("tdb_dana_abcdefgh");

@@ -12,9 +12,10 @@ import java.util.List;
  * forms (which no server here can run) are covered by unit tests. Where the two differ:
  *
  * <ul>
- *   <li>MySQL labels the account with {@code ATTRIBUTE} (visible in
- *       INFORMATION_SCHEMA.USER_ATTRIBUTES); MariaDB has nothing comparable, so there the name
- *       prefix and shape identify managed users.
+ *   <li>MySQL 8.0.21+ labels the account with {@code ATTRIBUTE} (visible in
+ *       INFORMATION_SCHEMA.USER_ATTRIBUTES); older MySQL 8 records it in {@link
+ *       ManagedUserRegistry}'s table; MariaDB has nothing comparable, so there the name prefix and
+ *       shape identify managed users.
  *   <li>MariaDB takes a pre-computed mysql_native_password hash, so the plain password never
  *       reaches the server. MySQL 8's default plugin (caching_sha2_password) salts on the server,
  *       so MySQL gets the password in the statement; MySQL rewrites it out of its logs.
@@ -35,6 +36,7 @@ final class MysqlDialect {
       "Host = '%' AND account_locked = 'Y' AND authentication_string = ''";
 
   private final MysqlFlavor flavor;
+  private final boolean userAttributes;
 
   /**
    * A default role of an account. MySQL names roles as accounts ({@code host} is usually {@code
@@ -42,8 +44,23 @@ final class MysqlDialect {
    */
   record DefaultRole(String name, String host) {}
 
+  /** MariaDB, or MySQL 8.0.21 and newer. */
   MysqlDialect(MysqlFlavor flavor) {
+    this(flavor, flavor == MysqlFlavor.MYSQL);
+  }
+
+  /**
+   * @param userAttributes whether MySQL marks managed users with ATTRIBUTE (8.0.21+); without it
+   *     they are recorded in {@link ManagedUserRegistry}
+   */
+  MysqlDialect(MysqlFlavor flavor, boolean userAttributes) {
     this.flavor = flavor;
+    this.userAttributes = flavor == MysqlFlavor.MYSQL && userAttributes;
+  }
+
+  /** Whether managed users are recorded in {@link ManagedUserRegistry} (MySQL before 8.0.21). */
+  boolean usesRegistry() {
+    return flavor == MysqlFlavor.MYSQL && !userAttributes;
   }
 
   MysqlFlavor flavor() {
@@ -56,7 +73,7 @@ final class MysqlDialect {
    */
   String createLocked(String user, String host, String owner) {
     String sql = "CREATE USER " + account(user, host) + " ACCOUNT LOCK";
-    if (flavor == MysqlFlavor.MYSQL) {
+    if (userAttributes) {
       // The owner is printable ASCII without quotes or backslashes, so the JSON needs no escapes.
       String safeOwner = owner.replaceAll("[^A-Za-z0-9._@/=+ -]", "_");
       sql += " ATTRIBUTE " + literal("{\"" + MARKER + "\": {\"owner\": \"" + safeOwner + "\"}}");
@@ -298,6 +315,9 @@ final class MysqlDialect {
    * Parameters: prefix length, prefix.
    */
   String managedUsersQuery() {
+    if (usesRegistry()) {
+      return ManagedUserRegistry.LIST;
+    }
     if (flavor == MysqlFlavor.MYSQL) {
       return "SELECT User, UNIX_TIMESTAMP(password_last_changed) FROM mysql.user"
           + " WHERE LEFT(User, ?) = ?"

@@ -128,6 +128,9 @@ public final class MysqlEngine implements DatabaseEngine {
         execute(c, dialect.drop(user, oldHost));
       }
       killSessions(c, dialect, user);
+      if (dialect.usesRegistry()) {
+        ManagedUserRegistry.register(c, user, grant.owner());
+      }
       execute(c, dialect.createLocked(user, host, grant.owner()));
       try {
         if (!SqlTemplate.isBlank(grant.grantSql())) {
@@ -145,7 +148,9 @@ public final class MysqlEngine implements DatabaseEngine {
             dialect.activate(user, host, grant.password(), grant.connectionLimit(), s.hashOnly()),
             grant.password());
       } catch (SQLException | RuntimeException e) {
-        dropQuietly(c, dialect, user, host);
+        if (dropQuietly(c, dialect, user, host) && dialect.usesRegistry()) {
+          ManagedUserRegistry.forget(c, user);
+        }
         if (s.events()) {
           dropExpiryEventQuietly(c, dialect, user);
         }
@@ -182,6 +187,9 @@ public final class MysqlEngine implements DatabaseEngine {
         if (s.events()) {
           dropExpiryEventQuietly(c, dialect, username);
         }
+        if (dialect.usesRegistry()) {
+          ManagedUserRegistry.forget(c, username);
+        }
         return new RevocationResult(Outcome.ALREADY_ABSENT, 0, null);
       }
       for (String host : hosts) {
@@ -210,6 +218,9 @@ public final class MysqlEngine implements DatabaseEngine {
         } else {
           for (String host : hosts) {
             execute(c, dialect.drop(username, host));
+          }
+          if (dialect.usesRegistry()) {
+            ManagedUserRegistry.forget(c, username);
           }
         }
       } catch (EngineException e) {
@@ -389,7 +400,11 @@ public final class MysqlEngine implements DatabaseEngine {
       rs.next();
       version = rs.getString(1);
     }
-    MysqlDialect dialect = new MysqlDialect(MysqlFlavor.fromVersion(version));
+    MysqlFlavor flavor = MysqlFlavor.fromVersion(version);
+    MysqlDialect dialect = new MysqlDialect(flavor, MysqlFlavor.hasUserAttributes(version));
+    if (dialect.usesRegistry()) {
+      ManagedUserRegistry.prepare(c);
+    }
     boolean validationPlugin = false;
     if (dialect.flavor() == MysqlFlavor.MARIADB) {
       try (Statement st = c.createStatement();
@@ -660,14 +675,17 @@ public final class MysqlEngine implements DatabaseEngine {
     }
   }
 
-  private static void dropQuietly(Connection c, MysqlDialect dialect, String user, String host) {
+  /** Whether the user is gone. */
+  private static boolean dropQuietly(Connection c, MysqlDialect dialect, String user, String host) {
     try {
       execute(c, dialect.drop(user, host));
+      return true;
     } catch (SQLException e) {
       LOG.warn(
           "Could not drop the half-created user {}; the next attempt or the orphan sweep will: {}",
           user,
           e.getMessage());
+      return false;
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.tempdb.core.engine.mysql;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which server speaks the MySQL protocol. Taken from {@code SELECT VERSION()}, not from the
@@ -16,5 +18,21 @@ public enum MysqlFlavor {
     return version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")
         ? MARIADB
         : MYSQL;
+  }
+
+  /**
+   * Whether a MySQL server has user {@code ATTRIBUTE} (and {@code mysql.user.User_attributes}),
+   * which came with 8.0.21. An unreadable version counts as new: the rendered-SQL path is the
+   * current one.
+   */
+  public static boolean hasUserAttributes(String version) {
+    Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)").matcher(String.valueOf(version));
+    if (!m.find()) {
+      return true;
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    int patch = Integer.parseInt(m.group(3));
+    return major > 8 || (major == 8 && (minor > 0 || patch >= 21));
   }
 }

@@ -26,7 +26,9 @@ import java.util.Set;
  *   <li>MYSQL SCHEMA WRITE: anything but reading (SELECT, SHOW VIEW, SHOW CREATE ROUTINE) on the
  *       {@code mysql} schema, at database (also a wildcard pattern that matches it), table, column
  *       or routine level, or globally, since a global privilege covers {@code mysql} too: writing
- *       the grant tables creates users.
+ *       the grant tables creates users. The operator's own schema {@code tempdb_operator} (where
+ *       MySQL before 8.0.21 records managed users, see {@link ManagedUserRegistry}) counts the
+ *       same: writing it could make the orphan sweep drop someone else's user.
  * </ul>
  */
 final class MysqlPrivilegeRules {
@@ -129,13 +131,22 @@ final class MysqlPrivilegeRules {
   }
 
   /**
-   * Whether a database-, table- or routine-level grant applies to the mysql schema. A database
-   * grant's name is a LIKE pattern ({@code %}, {@code _}, backslash escapes); compared without
-   * case, since lower_case_table_names may make the server do so.
+   * Whether a database-, table- or routine-level grant applies to the mysql schema or the
+   * operator's own. A database grant's name is a LIKE pattern ({@code %}, {@code _}, backslash
+   * escapes); compared without case, since lower_case_table_names may make the server do so.
    */
   static boolean reachesMysqlSchema(Line line) {
     String db = line.database().toLowerCase(Locale.ROOT);
-    return line.level() == Level.DATABASE ? like(db, 0, "mysql", 0) : db.equals("mysql");
+    for (String protectedSchema : List.of("mysql", ManagedUserRegistry.SCHEMA)) {
+      boolean reaches =
+          line.level() == Level.DATABASE
+              ? like(db, 0, protectedSchema, 0)
+              : db.equals(protectedSchema);
+      if (reaches) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean like(String pattern, int p, String text, int t) {

@@ -96,6 +96,18 @@ class MysqlPrivilegeRulesTest {
         .containsExactly("MYSQL SCHEMA WRITE");
   }
 
+  /** MySQL before 8.0.21 marks the operator's users there; writing it could mark anyone's. */
+  @Test
+  void writingTheOperatorsRegistrySchemaCountsAsMysqlSchemaWrite() {
+    assertThat(elevated(MYSQL, "GRANT INSERT ON `tempdb_operator`.* TO `u`@`%`"))
+        .containsExactly("MYSQL SCHEMA WRITE");
+    assertThat(elevated(MYSQL, "GRANT DELETE ON `tempdb\\_%`.* TO `u`@`%`"))
+        .containsExactly("MYSQL SCHEMA WRITE");
+    assertThat(elevated(MYSQL, "GRANT UPDATE ON `tempdb_operator`.`managed_users` TO `u`@`%`"))
+        .containsExactly("MYSQL SCHEMA WRITE");
+    assertThat(elevated(MYSQL, "GRANT INSERT ON `tempdb_app`.* TO `u`@`%`")).isEmpty();
+  }
+
   @Test
   void databaseNamesArePatternsThatMayMatchTheMysqlSchema() {
     assertThat(elevated(MARIA, "GRANT INSERT ON `m%`.* TO `u1`@`%`"))
