@@ -118,12 +118,21 @@ class AccessScenariosIT {
     assertThat(creds)
         .containsEntry("engine", engine.name().toLowerCase(java.util.Locale.ROOT))
         .containsEntry("username", status.getUsername())
-        .containsEntry("host", "db.example.internal")
+        .containsEntry("host", OperatorFixture.PUBLISHED_HOST)
         .containsEntry("port", Integer.toString(db.port()))
-        .containsEntry("database", db.database())
+        // MySQL and MariaDB: no database, whose USE the user may have no right to.
+        .containsEntry("database", engine == Engine.POSTGRESQL ? db.database() : "")
         .containsEntry("expiresAt", status.getExpiresAt())
         .containsKeys("password", "uri", "jdbcUrl");
     String password = creds.get("password");
+    if (engine != Engine.MARIADB) {
+      // The published URL at the user's first login, as the requester's client sees it (MySQL 8:
+      // caching_sha2_password has not cached the user yet, so the client needs the server's RSA
+      // key). MariaDB's URL is for MariaDB Connector/J, which these tests do not have.
+      try (Connection c = OperatorFixture.loginWithPublishedUrl(creds.get("jdbcUrl"))) {
+        assertThat(c.isValid(2)).isTrue();
+      }
+    }
 
     try (Connection c = db.login(status.getUsername(), password);
         Statement s = c.createStatement()) {

@@ -271,10 +271,15 @@ class SymBridgeEndToEndIT {
     assertThat(username).startsWith("tdb_alexandria_konstant_").hasSize(32);
     assertThat(value.path("engine").asText()).isEqualTo("mysql");
     assertThat(value.path("port").asText()).isEqualTo(Integer.toString(mysql.port()));
-    try (Connection c = mysql.login(username, value.path("password").asText());
+    // The published URL first: at a new user's first login over plain TCP, caching_sha2_password
+    // needs the server's RSA key, which the URL must let the client fetch.
+    try (Connection c = OperatorFixture.loginWithPublishedUrl(value.path("jdbcUrl").asText());
         var rs = c.createStatement().executeQuery("SELECT CURRENT_USER(), id FROM orders.items")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo(username + "@%");
+    }
+    try (Connection c = mysql.login(username, value.path("password").asText())) {
+      assertThat(c.isValid(2)).isTrue();
     }
 
     JsonNode revoked = invoke(mysqlLambda, deescalate);
