@@ -11,6 +11,7 @@ import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.DatabaseEngines;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
+import dev.tempdb.core.naming.Usernames;
 import dev.tempdb.operator.testing.LogCapture;
 import dev.tempdb.operator.testing.OperatorFixture;
 import dev.tempdb.operator.testing.TestDatabase;
@@ -28,6 +29,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +48,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(
     value = Engine.class,
-    names = {"POSTGRESQL", "MARIADB"})
+    names = {"POSTGRESQL", "MARIADB", "MYSQL"})
 class AccessScenariosIT {
   static OperatorFixture op;
   static LogCapture logs;
@@ -116,12 +118,21 @@ class AccessScenariosIT {
     assertThat(creds)
         .containsEntry("engine", engine.name().toLowerCase(java.util.Locale.ROOT))
         .containsEntry("username", status.getUsername())
-        .containsEntry("host", "db.example.internal")
+        .containsEntry("host", OperatorFixture.PUBLISHED_HOST)
         .containsEntry("port", Integer.toString(db.port()))
-        .containsEntry("database", db.database())
+        // MySQL and MariaDB: no database, whose USE the user may have no right to.
+        .containsEntry("database", engine == Engine.POSTGRESQL ? db.database() : "")
         .containsEntry("expiresAt", status.getExpiresAt())
         .containsKeys("password", "uri", "jdbcUrl");
     String password = creds.get("password");
+    if (engine != Engine.MARIADB) {
+      // The published URL at the user's first login, as the requester's client sees it (MySQL 8:
+      // caching_sha2_password has not cached the user yet, so the client needs the server's RSA
+      // key). MariaDB's URL is for MariaDB Connector/J, which these tests do not have.
+      try (Connection c = OperatorFixture.loginWithPublishedUrl(creds.get("jdbcUrl"))) {
+        assertThat(c.isValid(2)).isTrue();
+      }
+    }
 
     try (Connection c = db.login(status.getUsername(), password);
         Statement s = c.createStatement()) {
@@ -233,6 +244,11 @@ class AccessScenariosIT {
           .as("PostgreSQL keeps microseconds")
           .isLessThan(Duration.ofMillis(1))
           .isGreaterThan(Duration.ofMillis(-1));
+    } else {
+      // MySQL and MariaDB: the expiry event moves, scheduled in whole seconds on the server clock.
+      Instant event = db.databaseExpiry(user).orElseThrow();
+      assertThat(Duration.between(event, Instant.parse(extended.getStatus().getExpiresAt())).abs())
+          .isLessThanOrEqualTo(Duration.ofSeconds(2));
     }
     try (Connection c = db.login(user, password)) {
       assertThat(c.isValid(2)).isTrue();
@@ -313,6 +329,14 @@ class AccessScenariosIT {
     }
     db.createUnmanagedUser("tdb_handmade_by_dba");
     db.createUnmanagedUser("unrelated_user");
+    // A DBA's user that even has the generated shape: PostgreSQL and MySQL mark their users
+    // (comment; ATTRIBUTE or, below 8.0.21, a tempdb_operator.managed_users row), so it is not
+    // theirs. MariaDB has no mark: there the reserved prefix and this shape are the mark.
+    String shaped =
+        Usernames.forGrant("tdb_", "dba.made@acme-corp.example", UUID.randomUUID().toString(), 32);
+    if (engine != Engine.MARIADB) {
+      db.createUnmanagedUser(shaped);
+    }
 
     Map<String, List<String>> removed = op.app().sweeper().sweepOnce();
 
@@ -323,6 +347,10 @@ class AccessScenariosIT {
     assertThat(db.userExists(live)).isTrue();
     assertThat(db.userExists("tdb_handmade_by_dba")).isTrue();
     assertThat(db.userExists("unrelated_user")).isTrue();
+    if (engine != Engine.MARIADB) {
+      assertThat(Usernames.hasGeneratedShape("tdb_", shaped)).isTrue();
+      assertThat(db.userExists(shaped)).isTrue();
+    }
   }
 
   @Test

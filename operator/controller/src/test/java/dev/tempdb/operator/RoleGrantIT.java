@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(
     value = Engine.class,
-    names = {"POSTGRESQL", "MARIADB"})
+    names = {"POSTGRESQL", "MARIADB", "MYSQL"})
 class RoleGrantIT {
   static final String PASSWORD = "Own-Password-1";
   static OperatorFixture op;
@@ -90,7 +90,8 @@ class RoleGrantIT {
     assertThat(op.secret(named("rg-1") + "-credentials")).as("nothing published").isNull();
     assertThat(Conditions.isTrue(active.getStatus().getConditions(), AccessStatus.ROLES_GRANTED))
         .isTrue();
-    // A new session reads without SET ROLE (MariaDB: the role became the default role).
+    // A new session reads without SET ROLE (MariaDB: the role became the default role; MySQL: one
+    // of its default roles).
     assertThat(readLedger("dana_lee")).isEqualTo(1);
 
     TemporaryDbAccess expired = op.awaitPhase(named("rg-1"), Phase.Expired);

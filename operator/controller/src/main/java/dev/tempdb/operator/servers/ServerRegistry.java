@@ -106,7 +106,13 @@ public final class ServerRegistry implements AutoCloseable {
     }
   }
 
-  /** What a requester receives: the published host and port, which may differ from ours. */
+  /**
+   * What a requester receives: the published host and port, which may differ from ours. On MySQL
+   * and MariaDB no database: there a database in the login is a USE, refused (error 1044) unless
+   * the user holds a privilege in it, and the server's database is the admin's (grant SQL and the
+   * expiry events run there) while targets grant on any other. Requesters name the database in
+   * their queries; PostgreSQL logins need one, and get the server's.
+   */
   public static Credentials credentials(
       DatabaseServer server, String username, String password, Instant expiresAt) {
     DatabaseServerSpec spec = server.getSpec();
@@ -116,7 +122,7 @@ public final class ServerRegistry implements AutoCloseable {
         spec.getEngine(),
         host,
         port,
-        spec.getDatabase(),
+        spec.getEngine() == Engine.POSTGRESQL ? spec.getDatabase() : "",
         username,
         password,
         expiresAt,

@@ -42,8 +42,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sym's payloads through the Lambda handler and the signed webhook, against the real operator, real
- * PostgreSQL, the mock API server and the Secrets Manager double: the secret named in the answer
- * holds credentials that log in, and the de-escalate removes the user and the secret.
+ * PostgreSQL (and MySQL 8 for one grant), the mock API server and the Secrets Manager double: the
+ * secret named in the answer holds credentials that log in, and the de-escalate removes the user
+ * and the secret.
  */
 class SymBridgeEndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,20 +63,8 @@ class SymBridgeEndToEndIT {
     aws = SecretsManagerDouble.start();
     AwsSecretsManagerSettings settings = aws.operatorSettings();
     op = new OperatorFixture(config -> config.withAws(settings));
-    db.recreateSchema("orders", "items (id int PRIMARY KEY)");
-    db.admin("INSERT INTO orders.items VALUES (1)");
-    // The Sym target in the samples is "readonly"; here it maps to this test's AccessTarget.
-    op.target(
-        db.key(),
-        "sym-readonly",
-        db.readonlySql("orders"),
-        null,
-        "8h",
-        List.of(DeliveryMethod.AwsSecretsManager));
-    BridgeSettings bridge =
-        BridgeSettings.of(NS)
-            .withTargets(java.util.Map.of("readonly", "sym-readonly"))
-            .withWaitTimeout(Duration.ofSeconds(15));
+    readonlyTarget(db, "sym-readonly");
+    BridgeSettings bridge = bridgeTo("sym-readonly");
     lambda = new SymLambdaHandler(() -> new SymBridge(op.client(), bridge));
     webhook =
         SymWebhookServer.startLocal(
@@ -83,6 +72,26 @@ class SymBridgeEndToEndIT {
             new WebhookSettings(0, NS, "unused", "hmac-key", Duration.ofMinutes(5), 65536),
             () -> List.of(KEY),
             Clock.systemUTC());
+  }
+
+  /** An AccessTarget reading the table orders.items (one row) of the server, delivered to AWS. */
+  private static void readonlyTarget(TestDatabase server, String name) {
+    server.recreateSchema("orders", "items (id int PRIMARY KEY)");
+    server.admin("INSERT INTO orders.items VALUES (1)");
+    op.target(
+        server.key(),
+        name,
+        server.readonlySql("orders"),
+        null,
+        "8h",
+        List.of(DeliveryMethod.AwsSecretsManager));
+  }
+
+  /** The Sym target in the samples is "readonly"; here it maps to one of this test's targets. */
+  private static BridgeSettings bridgeTo(String accessTarget) {
+    return BridgeSettings.of(NS)
+        .withTargets(java.util.Map.of("readonly", accessTarget))
+        .withWaitTimeout(Duration.ofSeconds(15));
   }
 
   @AfterAll
@@ -102,8 +111,12 @@ class SymBridgeEndToEndIT {
   }
 
   private static JsonNode invoke(JsonNode event) throws Exception {
+    return invoke(lambda, event);
+  }
+
+  private static JsonNode invoke(SymLambdaHandler handler, JsonNode event) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    lambda.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
+    handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
     return JSON.readTree(out.toByteArray());
   }
 
@@ -223,6 +236,57 @@ class SymBridgeEndToEndIT {
     assertThat(revoked.path("body").size()).isZero();
     assertThat(grantsOfRun(run)).isEmpty();
     assertThat(db.userExists(username)).isFalse();
+    assertThat(aws.secret(secretName).map(s -> s.deletionDate() != null).orElse(true)).isTrue();
+  }
+
+  /**
+   * MySQL 8 (8.0.15, below 8.0.21: users marked in tempdb_operator.managed_users) through the
+   * Lambda, for a requester whose email's local part (41 characters) is longer than a MySQL user
+   * name may be: the user is cut to 32 characters, which the server itself accepts.
+   */
+  @Test
+  void onMySqlALongRequesterGetsAUserWithinItsLimitAndDeescalateRemovesEverything()
+      throws Exception {
+    TestDatabase mysql = op.server(TestDatabase.of(Engine.MYSQL));
+    readonlyTarget(mysql, "sym-mysql");
+    BridgeSettings bridge = bridgeTo("sym-mysql");
+    SymLambdaHandler mysqlLambda = new SymLambdaHandler(() -> new SymBridge(op.client(), bridge));
+    String requester = "alexandria.konstantinopoulou-vandenberghe@acme-corp.example";
+    String run = UUID.randomUUID().toString();
+    ObjectNode escalate = sample("escalate-readonly.json", run);
+    ((ObjectNode) escalate.at("/run/actors/request")).put("username", requester);
+    ObjectNode deescalate = sample("deescalate-readonly.json", run);
+    ((ObjectNode) deescalate.at("/run/actors/request")).put("username", requester);
+
+    JsonNode answer = invoke(mysqlLambda, escalate);
+
+    assertThat(answer.path("errors")).isEmpty();
+    JsonNode body = answer.path("body");
+    String secretName = body.path("secret_name").asText();
+    assertThat(secretName).isEqualTo("tempdb/" + requester + "/" + run);
+    JsonNode value =
+        JSON.readTree(aws.secret(secretName).orElseThrow().currentValue().orElseThrow());
+    String username = value.path("username").asText();
+    assertThat(body.path("username").asText()).isEqualTo(username);
+    assertThat(username).startsWith("tdb_alexandria_konstant_").hasSize(32);
+    assertThat(value.path("engine").asText()).isEqualTo("mysql");
+    assertThat(value.path("port").asText()).isEqualTo(Integer.toString(mysql.port()));
+    // The published URL first: at a new user's first login over plain TCP, caching_sha2_password
+    // needs the server's RSA key, which the URL must let the client fetch.
+    try (Connection c = OperatorFixture.loginWithPublishedUrl(value.path("jdbcUrl").asText());
+        var rs = c.createStatement().executeQuery("SELECT CURRENT_USER(), id FROM orders.items")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo(username + "@%");
+    }
+    try (Connection c = mysql.login(username, value.path("password").asText())) {
+      assertThat(c.isValid(2)).isTrue();
+    }
+
+    JsonNode revoked = invoke(mysqlLambda, deescalate);
+
+    assertThat(revoked.path("errors")).isEmpty();
+    assertThat(grantsOfRun(run)).isEmpty();
+    assertThat(mysql.userExists(username)).isFalse();
     assertThat(aws.secret(secretName).map(s -> s.deletionDate() != null).orElse(true)).isTrue();
   }
 

@@ -23,6 +23,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -45,6 +48,9 @@ public final class OperatorFixture implements AutoCloseable {
   public static final String REQUESTS_NS = "team-a";
   public static final String SERVER = "pg";
   public static final Duration RETENTION = Duration.ofSeconds(6);
+
+  /** The host every DatabaseServer of the tests publishes; it is 127.0.0.1 in truth. */
+  public static final String PUBLISHED_HOST = "db.example.internal";
 
   private final KubernetesClient client;
   private final KubernetesClient operatorClient;
@@ -171,7 +177,7 @@ public final class OperatorFixture implements AutoCloseable {
     Tls tls = new Tls();
     tls.setMode(TlsMode.DISABLE);
     spec.setTls(tls);
-    spec.setPublishedHost("db.example.internal");
+    spec.setPublishedHost(PUBLISHED_HOST);
     DatabaseServer server = new DatabaseServer();
     server.setMetadata(
         new ObjectMetaBuilder().withName(db.key()).withNamespace(CONTROL_NS).build());
@@ -294,6 +300,19 @@ public final class OperatorFixture implements AutoCloseable {
   public String publishedPassword(TemporaryDbAccess active) {
     return decode(secret(active.getStatus().getCredentials().getKubernetesSecret()))
         .get("password");
+  }
+
+  /**
+   * Logs in with a published {@code jdbcUrl} as the requester's client would, its host reached at
+   * 127.0.0.1. Only the drivers of PostgreSQL and MySQL are on the test class path.
+   */
+  public static Connection loginWithPublishedUrl(String jdbcUrl) throws SQLException {
+    String published = "//" + PUBLISHED_HOST + ":";
+    if (!jdbcUrl.contains(published)) {
+      // Not the URL itself: it holds the password.
+      throw new IllegalArgumentException("the jdbcUrl does not name the host " + PUBLISHED_HOST);
+    }
+    return DriverManager.getConnection(jdbcUrl.replace(published, "//127.0.0.1:"));
   }
 
   public static Map<String, String> decode(Secret secret) {

@@ -33,7 +33,7 @@ public interface TestDatabase {
 
   ServerEndpoint endpoint(String name);
 
-  /** Drops and creates a schema (PostgreSQL) or database (MariaDB) with the given tables. */
+  /** Drops and creates a schema (PostgreSQL) or database (MySQL, MariaDB) with the given tables. */
   void recreateSchema(String schema, String... tableDefinitions);
 
   /** Runs statements as an administrator, autocommit. */
@@ -91,7 +91,7 @@ public interface TestDatabase {
     return switch (engine) {
       case POSTGRESQL -> new PostgresTestDatabase();
       case MARIADB -> new MariaDbTestDatabase();
-      case MYSQL -> throw new IllegalArgumentException("no MySQL 8 server can be had here");
+      case MYSQL -> new MySqlTestDatabase();
     };
   }
 }
