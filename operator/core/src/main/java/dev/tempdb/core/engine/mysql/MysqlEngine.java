@@ -305,7 +305,7 @@ public final class MysqlEngine implements DatabaseEngine {
         throw new EngineException(RoleCheck.userMissing(user), true, null);
       }
       for (String host : hosts) {
-        List<String> held = grantedRoles(c, dialect, user, host);
+        List<String> held = heldRoles(c, dialect, user, host);
         for (String role : wanted) {
           if (!held.contains(role)) {
             execute(c, dialect.grantRole(role, user, host));
@@ -325,9 +325,10 @@ public final class MysqlEngine implements DatabaseEngine {
   }
 
   /**
-   * Clears the revoked roles from every account's default roles, then revokes them. A session that
-   * has a role active keeps its rights after the REVOKE (measured on MariaDB 11.4, whether the role
-   * came as the default or by SET ROLE); only {@code endSessions} ends that.
+   * Clears the revoked roles from every account's default roles, then revokes them. On MariaDB a
+   * session that has a role active keeps its rights after the REVOKE (measured on 11.4, whether the
+   * role came as the default or by SET ROLE); only {@code endSessions} ends that. MySQL 8.0.15
+   * takes the rights from open sessions at once.
    */
   @Override
   public int revokeRoles(String user, List<String> roles, boolean endSessions) {
@@ -339,7 +340,7 @@ public final class MysqlEngine implements DatabaseEngine {
             c,
             dialect.defaultRolesAfterRevoke(
                 user, host, defaultRolesOf(c, dialect, user, host), revoked));
-        List<String> held = grantedRoles(c, dialect, user, host);
+        List<String> held = heldRoles(c, dialect, user, host);
         for (String role : revoked) {
           if (held.contains(role)) {
             execute(c, dialect.revokeRole(role, user, host));
@@ -573,7 +574,7 @@ public final class MysqlEngine implements DatabaseEngine {
     List<String> with = new ArrayList<>();
     List<String> without = new ArrayList<>();
     for (String host : hosts) {
-      (grantedRoles(c, dialect, user, host).contains(role) ? with : without).add(user + "@" + host);
+      (heldRoles(c, dialect, user, host).contains(role) ? with : without).add(user + "@" + host);
     }
     if (without.isEmpty()) {
       alreadyHeld.add(role);
@@ -599,9 +600,9 @@ public final class MysqlEngine implements DatabaseEngine {
     return strings(c, dialect.loginHostsQuery(), user);
   }
 
-  private static List<String> grantedRoles(
+  private static List<String> heldRoles(
       Connection c, MysqlDialect dialect, String user, String host) throws SQLException {
-    return strings(c, dialect.grantedRolesQuery(), user, host);
+    return strings(c, dialect.heldRolesQuery(), user, host);
   }
 
   private static List<MysqlDialect.DefaultRole> defaultRolesOf(

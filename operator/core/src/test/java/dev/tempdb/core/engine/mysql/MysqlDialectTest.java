@@ -207,6 +207,10 @@ class MysqlDialectTest {
   void rolesAndCreationTimesComeFromEachFlavoursTables() {
     assertThat(mysql.grantedRolesQuery()).contains("mysql.role_edges");
     assertThat(maria.grantedRolesQuery()).contains("mysql.roles_mapping");
+    // RoleGrant names a MySQL role r, which GRANT reads as r@%; r@localhost is another role.
+    assertThat(mysql.heldRolesQuery()).endsWith(" AND FROM_HOST = '%'");
+    assertThat(mysql.grantedRolesQuery()).doesNotContain("FROM_HOST");
+    assertThat(maria.heldRolesQuery()).isEqualTo(maria.grantedRolesQuery());
     assertThat(mysql.managedUsersQuery())
         .contains("password_last_changed")
         .contains("User_attributes, '$.metadata.\"tempdb-operator\"'");

@@ -8,7 +8,7 @@ import dev.tempdb.core.engine.DatabaseEngines;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.naming.Passwords;
-import dev.tempdb.core.testing.MariaDbFixture;
+import dev.tempdb.core.testing.MysqlFamilyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +19,25 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
-/** The MySQL grant SQL we ship in targets/ does what its comment says on a real MariaDB. */
-class MysqlTargetSqlFilesIT {
-  private static final Path TARGETS = Path.of("../../targets");
-  private static MariaDbFixture db;
-  private static DatabaseEngine engine;
+/**
+ * The MySQL grant SQL we ship in targets/ does what its comment says on a real server. Written
+ * once, run against MariaDB ({@link MariaDbTargetSqlFilesIT}) and MySQL 8 ({@link
+ * MySql8TargetSqlFilesIT}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class MysqlFamilyTargetSqlFilesContract {
+  static final Path TARGETS = Path.of("../../targets");
+  MysqlFamilyServer db;
+  DatabaseEngine engine;
+
+  /** The server under test, started once per JVM. */
+  abstract MysqlFamilyServer server();
 
   @BeforeAll
-  static void start() {
-    db = MariaDbFixture.get();
+  void start() {
+    db = server();
     db.admin(
         "CREATE TABLE IF NOT EXISTS app.customers (id int AUTO_INCREMENT PRIMARY KEY, name text)",
         "INSERT INTO app.customers (name) VALUES ('ada')");
@@ -36,11 +45,11 @@ class MysqlTargetSqlFilesIT {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     engine.close();
   }
 
-  private static String provision(String file, String user) throws IOException {
+  String provision(String file, String user) throws IOException {
     String password = Passwords.generate();
     engine.provision(
         new UserGrant(
@@ -55,7 +64,7 @@ class MysqlTargetSqlFilesIT {
 
   @Test
   void readonlyReadsAndCannotWrite() throws Exception {
-    String user = "tdb_targets_ro_aaaaaaaa";
+    String user = db.newUser("ro");
     String password = provision("mysql-readonly.sql", user);
     try (Connection c = db.login("app", user, password);
         Statement s = c.createStatement()) {
@@ -70,7 +79,7 @@ class MysqlTargetSqlFilesIT {
 
   @Test
   void readwriteChangesRowsButNoSchema() throws Exception {
-    String user = "tdb_targets_rw_aaaaaaaa";
+    String user = db.newUser("rw");
     String password = provision("mysql-readwrite.sql", user);
     try (Connection c = db.login("app", user, password);
         Statement s = c.createStatement()) {
