@@ -83,7 +83,9 @@ public class DatabaseServerSpec {
   @Size(min = 1, max = 63)
   @Pattern(DATABASE_PATTERN)
   @JsonPropertyDescription(
-      "Database the operator connects to and that published credentials name: "
+      "Database the operator connects to (grant SQL and MySQL expiry events run there) and that"
+          + " PostgreSQL credentials name (MySQL/MariaDB credentials name none: the grant SQL decides"
+          + " what the user may USE): "
           + DATABASE_FORMS
           + " (no /, ?, &, #, @, :, spaces, quotes or backslashes)."
           + " Grant SQL runs here; PostgreSQL objects owned by temporary users are reassigned in"
