@@ -3,6 +3,7 @@ package dev.tempdb.core.engine.mysql;
 import dev.tempdb.core.engine.EngineException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -41,9 +42,18 @@ final class ManagedUserRegistry {
   /** Creates the schema and table when missing; refuses with the grant to give when it cannot. */
   static void prepare(Connection c) {
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE IF NOT EXISTS `" + SCHEMA + "`");
+      if (!exists(s)) {
+        s.execute("CREATE DATABASE `" + SCHEMA + "`");
+      }
       s.execute(CREATE_TABLE);
       s.executeQuery("SELECT COUNT(*) FROM `tempdb_operator`.`managed_users` WHERE 1 = 0").close();
+      // Touch no row but need the same privileges as register and forget, so an admin without
+      // INSERT or DELETE is told the grant now, not by a failed grant or a revocation that
+      // dropped the user but could not forget it.
+      s.executeUpdate(
+          "INSERT INTO `tempdb_operator`.`managed_users` (user_name, owner)"
+              + " SELECT user_name, owner FROM `tempdb_operator`.`managed_users` WHERE 1 = 0");
+      s.executeUpdate("DELETE FROM `tempdb_operator`.`managed_users` WHERE 1 = 0");
     } catch (SQLException e) {
       if (MysqlErrors.isTransient(e)) {
         throw new EngineException(
@@ -60,6 +70,22 @@ final class ManagedUserRegistry {
               + ".*",
           true,
           e);
+    }
+  }
+
+  /**
+   * CREATE DATABASE IF NOT EXISTS only when the schema is missing: MySQL 8.0.15 refuses it for a
+   * database-level CREATE grant while the admin has a role active (as an admin that grants roles
+   * must), even when the schema exists (measured: "Access denied for user ... to database
+   * 'tempdb_operator'"). The schema is visible to an admin with any privilege on it.
+   */
+  private static boolean exists(Statement s) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"
+                + SCHEMA
+                + "'")) {
+      return rs.next() && rs.getInt(1) > 0;
     }
   }
 

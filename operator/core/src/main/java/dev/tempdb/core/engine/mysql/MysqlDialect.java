@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The account statements of MySQL 8 and MariaDB 10.4+, rendered as text. Pure, so the MySQL-only
- * forms (which no server here can run) are covered by unit tests. Where the two differ:
+ * The account statements of MySQL 8 and MariaDB 10.4+, rendered as text. Pure, so the forms only
+ * MySQL 8.0.21+ takes (which no server here can run) are covered by unit tests. Where the two
+ * differ:
  *
  * <ul>
  *   <li>MySQL 8.0.21+ labels the account with {@code ATTRIBUTE} (visible in

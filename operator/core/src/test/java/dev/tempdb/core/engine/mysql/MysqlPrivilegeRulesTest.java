@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Reading SHOW GRANTS lines and telling which are elevated. The MariaDB lines are what MariaDB
  * 11.4.5 printed here (MariaDbPrivilegeCheckIT also runs them end to end). The lines marked MySQL 8
- * only follow the MySQL 8.0/8.4 reference manual: no MySQL 8 server that has these privileges can
- * run on these machines, so only this test covers them.
+ * follow the MySQL 8.0/8.4 reference manual; what MySQL 8.0.15 has also runs end to end in
+ * MySql8PrivilegeCheckIT, and what only later versions have (partial revokes, SYSTEM_USER and other
+ * newer dynamic privileges) is covered here alone.
  */
 class MysqlPrivilegeRulesTest {
   private static final MysqlFlavor MARIA = MysqlFlavor.MARIADB;
@@ -176,7 +177,10 @@ class MysqlPrivilegeRulesTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  /** MySQL 8 only: static privileges as SHOW GRANTS prints them (it never prints ALL globally). */
+  /**
+   * MySQL 8 only: static privileges as SHOW GRANTS prints them (it never prints ALL globally).
+   * CREATE ROLE and DROP ROLE also run on 8.0.15 in MySql8PrivilegeCheckIT.
+   */
   @Test
   void mysql8StaticPrivilegesIncludeCreateRoleAndDropRole() {
     assertThat(
@@ -197,7 +201,12 @@ class MysqlPrivilegeRulesTest {
             "GRANT OPTION");
   }
 
-  /** MySQL 8 only: dynamic privileges, one line, no spaces; unknown ones count as elevated. */
+  /**
+   * MySQL 8 only: dynamic privileges, one line, no spaces; unknown ones count as elevated.
+   * CONNECTION_ADMIN, ROLE_ADMIN, SET_USER_ID and the harmless APPLICATION_PASSWORD_ADMIN and
+   * RESOURCE_GROUP_USER also run on 8.0.15 in MySql8PrivilegeCheckIT; the others came later and are
+   * covered here alone.
+   */
   @Test
   void mysql8DynamicPrivilegesAreElevatedUnlessKnownHarmless() {
     assertThat(
@@ -223,7 +232,10 @@ class MysqlPrivilegeRulesTest {
     assertThat(role.granteeHost()).isEqualTo("%");
   }
 
-  /** MySQL 8 only: a partial revoke keeps the mysql schema out of a global privilege. */
+  /**
+   * 8.0.16+ only: SHOW GRANTS text, not run here (partial_revokes came with 8.0.16). A partial
+   * revoke keeps the mysql schema out of a global privilege.
+   */
   @Test
   void mysql8PartialRevokesOnTheMysqlSchemaAreHonoured() {
     List<Line> lines =
@@ -240,7 +252,10 @@ class MysqlPrivilegeRulesTest {
     assertThat(MysqlPrivilegeRules.elevated(lines.get(1), MYSQL, Set.of())).isEmpty();
   }
 
-  /** MySQL 8 only: the mandatory_roles setting, which every account holds. */
+  /**
+   * MySQL 8 only: the mandatory_roles setting, which every account holds (run end to end on 8.0.15
+   * in MySql8PrivilegeCheckIT).
+   */
   @Test
   void mysql8MandatoryRolesAreReadAsAccounts() {
     assertThat(ShowGrants.accounts("`r1`@`%`,r2,`r 3`@`localhost`"))
