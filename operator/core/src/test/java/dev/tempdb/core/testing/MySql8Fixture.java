@@ -1,8 +1,6 @@
 package dev.tempdb.core.testing;
 
 import dev.tempdb.api.v1alpha1.Engine;
-import dev.tempdb.api.v1alpha1.TlsMode;
-import dev.tempdb.core.engine.ServerEndpoint;
 import dev.tempdb.core.naming.Usernames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -282,18 +280,6 @@ public final class MySql8Fixture implements MysqlFamilyServer {
   }
 
   @Override
-  public void admin(String... statements) {
-    try (Connection c = login(ADMIN_USER, ADMIN_PASSWORD);
-        Statement s = c.createStatement()) {
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  @Override
   public Connection login(String database, String user, String password) throws SQLException {
     return connect(port, database, user, password, false);
   }
@@ -301,24 +287,6 @@ public final class MySql8Fixture implements MysqlFamilyServer {
   @Override
   public Connection loginOverTls(String user, String password) throws SQLException {
     return connect(port, "", user, password, true);
-  }
-
-  @Override
-  public ServerEndpoint endpoint(String name) {
-    return new ServerEndpoint(
-        name,
-        Engine.MYSQL,
-        "127.0.0.1",
-        port,
-        DATABASE,
-        ADMIN_USER,
-        ADMIN_PASSWORD,
-        TlsMode.DISABLE,
-        null,
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(15),
-        4,
-        null);
   }
 
   @Override

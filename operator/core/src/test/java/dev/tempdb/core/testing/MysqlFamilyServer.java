@@ -1,9 +1,12 @@
 package dev.tempdb.core.testing;
 
 import dev.tempdb.api.v1alpha1.Engine;
+import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.engine.ServerEndpoint;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -33,7 +36,16 @@ public interface MysqlFamilyServer {
   String database();
 
   /** Runs statements as the admin account, autocommit, for test setup and inspection. */
-  void admin(String... statements);
+  default void admin(String... statements) {
+    try (Connection c = login(adminUser(), adminPassword());
+        Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** Logs in over TCP with a password, as a requester would, without choosing a database. */
   default Connection login(String user, String password) throws SQLException {
@@ -46,8 +58,23 @@ public interface MysqlFamilyServer {
   /** Logs in over TLS (sslMode REQUIRED). */
   Connection loginOverTls(String user, String password) throws SQLException;
 
-  /** How the operator reaches this server's database as its admin. */
-  ServerEndpoint endpoint(String name);
+  /** How the operator reaches this server's database as its admin (no TLS, a pool of 4). */
+  default ServerEndpoint endpoint(String name) {
+    return new ServerEndpoint(
+        name,
+        engine(),
+        "127.0.0.1",
+        port(),
+        database(),
+        adminUser(),
+        adminPassword(),
+        TlsMode.DISABLE,
+        null,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(15),
+        4,
+        null);
+  }
 
   /**
    * A user name as the operator makes it for a request ({@code tdb_<tag><n>_<hash>}, within 32
