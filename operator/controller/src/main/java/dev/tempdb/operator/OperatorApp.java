@@ -5,12 +5,13 @@ import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.core.sink.KubernetesSecretSink;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSink;
 import dev.tempdb.core.sink.aws.SecretsManagerClients;
-import dev.tempdb.operator.access.AccessLifecycle;
 import dev.tempdb.operator.access.AccessTargetReconciler;
 import dev.tempdb.operator.access.CredentialSinks;
 import dev.tempdb.operator.access.TemporaryDbAccessReconciler;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.events.EventRecorder;
+import dev.tempdb.operator.lifecycle.AccessLifecycle;
+import dev.tempdb.operator.lifecycle.ApiRequests;
 import dev.tempdb.operator.metrics.AccessMetrics;
 import dev.tempdb.operator.runtime.DaemonThreads;
 import dev.tempdb.operator.runtime.HealthState;
@@ -22,6 +23,7 @@ import dev.tempdb.operator.sweep.OrphanSweeper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.Gauge;
@@ -38,7 +40,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -127,30 +128,16 @@ public final class OperatorApp implements AutoCloseable {
       Runnable onLostLeadership) {
     ServerRegistry registry = new ServerRegistry(client, clock);
     EventRecorder events = new EventRecorder(client, clock);
-    List<CredentialSink> available = new ArrayList<>(List.of(new KubernetesSecretSink(client)));
-    SecretsManagerClient secretsManager = null;
-    AwsSecretsManagerSink awsSink = null;
-    if (config.aws() != null) {
-      secretsManager = SecretsManagerClients.create(config.aws(), awsCredentials.get());
-      awsSink = new AwsSecretsManagerSink(secretsManager, config.aws());
-      available.add(awsSink);
-    }
-    CredentialSinks sinks = new CredentialSinks(available);
-
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // JOSDK labels reconciles with their retry number, and revocation retries without limit: one
-    // new series per attempt. Beyond a few attempts the number says nothing more.
-    meters
-        .config()
-        .meterFilter(
-            MeterFilter.replaceTagValues(
-                "reconciliations.retries.number", n -> n.matches("[0-3]") ? n : "4+"));
-    new JvmMemoryMetrics().bindTo(meters);
-    new JvmGcMetrics().bindTo(meters);
-    new JvmThreadMetrics().bindTo(meters);
-    new ProcessorMetrics().bindTo(meters);
-    new UptimeMetrics().bindTo(meters);
+    SecretsManagerClient secretsManager =
+        config.aws() == null
+            ? null
+            : SecretsManagerClients.create(config.aws(), awsCredentials.get());
+    AwsSecretsManagerSink awsSink =
+        secretsManager == null ? null : new AwsSecretsManagerSink(secretsManager, config.aws());
+    CredentialSinks sinks = sinks(client, awsSink);
+    PrometheusMeterRegistry meters = meters();
     AccessMetrics metrics = new AccessMetrics(meters);
+    ApiRequests requestsInApi = new ApiRequests(client, config);
 
     AtomicReference<OperatorApp> self = new AtomicReference<>();
     Leadership leadership =
@@ -168,24 +155,7 @@ public final class OperatorApp implements AutoCloseable {
         .description("1 on the replica that reconciles; alert unless exactly one has it")
         .register(meters);
 
-    Operator operator =
-        new Operator(
-            o -> {
-              o.withKubernetesClient(client)
-                  .withCloseClientOnStop(false)
-                  // Status is patched with merge patches: the fabric8 mock server (tests,
-                  // sandbox) does not implement server-side apply.
-                  .withUseSSAToPatchPrimaryResource(false)
-                  // Resource versions are comparable (etcd revisions): an event older than a
-                  // status we just wrote must not replace it in the cache.
-                  .withParseResourceVersions(true)
-                  .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
-                  // Per-resource metrics would label by request: unbounded, and they name people.
-                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters));
-              if (leadership.electionEnabled()) {
-                o.withLeaderElectionConfiguration(leadership.josdkConfiguration());
-              }
-            });
+    Operator operator = operator(client, leadership, meters);
     operator.register(
         new DatabaseServerReconciler(registry, clock),
         c -> c.settingNamespaces(config.controlNamespace()));
@@ -197,34 +167,10 @@ public final class OperatorApp implements AutoCloseable {
             config.controlNamespace(),
             resolver ->
                 new AccessLifecycle(
-                    config,
-                    resolver,
-                    registry,
-                    sinks,
-                    events,
-                    access -> Optional.ofNullable(client.resource(access).get()),
-                    () -> servedRequests(client, config),
-                    clock),
+                    config, resolver, registry, sinks, events, requestsInApi, requestsInApi, clock),
             metrics,
             clock);
-    operator.register(
-        requests,
-        c -> {
-          // Revocation must never give up: retry without limit, backing off to once a minute,
-          // and look at every request at least every 10 minutes whatever happens.
-          c.withRetry(
-              new GenericRetry()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setIntervalMultiplier(2)
-                  .setMaxInterval(Duration.ofMinutes(1).toMillis())
-                  .withoutMaxAttempts());
-          c.withReconciliationMaxInterval(Duration.ofMinutes(10));
-          if (config.watchNamespaces().isEmpty()) {
-            c.watchingAllNamespaces();
-          } else {
-            c.settingNamespaces(config.watchNamespaces());
-          }
-        });
+    operator.register(requests, c -> requestControllerSettings(c, config));
 
     // Probes answer from the start: startup says "not yet" until the caches are synced.
     AtomicBoolean started = new AtomicBoolean();
@@ -247,27 +193,8 @@ public final class OperatorApp implements AutoCloseable {
     started.set(true);
 
     OrphanSweeper sweeper =
-        new OrphanSweeper(
-            client,
-            registry,
-            awsSink,
-            config,
-            metrics,
-            () -> servedRequests(client, config),
-            clock);
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tempdb-orphan-sweep"));
-    long every = config.sweepInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          // Only the leader changes anything; a standby's sweep could race the leader's grants.
-          if (leadership.isLeading()) {
-            sweeper.sweepOnce();
-          }
-        },
-        every,
-        every,
-        TimeUnit.MILLISECONDS);
+        new OrphanSweeper(client, registry, awsSink, config, metrics, requestsInApi, clock);
+    ScheduledExecutorService scheduler = scheduleSweeps(sweeper, leadership, config);
     OperatorApp app =
         new OperatorApp(
             client,
@@ -284,6 +211,89 @@ public final class OperatorApp implements AutoCloseable {
     return app;
   }
 
+  /** A Kubernetes Secret always; AWS Secrets Manager when it is enabled. */
+  private static CredentialSinks sinks(KubernetesClient client, AwsSecretsManagerSink awsSink) {
+    List<CredentialSink> available = new ArrayList<>(List.of(new KubernetesSecretSink(client)));
+    if (awsSink != null) {
+      available.add(awsSink);
+    }
+    return new CredentialSinks(available);
+  }
+
+  private static PrometheusMeterRegistry meters() {
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // JOSDK labels reconciles with their retry number, and revocation retries without limit: one
+    // new series per attempt. Beyond a few attempts the number says nothing more.
+    meters
+        .config()
+        .meterFilter(
+            MeterFilter.replaceTagValues(
+                "reconciliations.retries.number", n -> n.matches("[0-3]") ? n : "4+"));
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    new UptimeMetrics().bindTo(meters);
+    return meters;
+  }
+
+  private static Operator operator(
+      KubernetesClient client, Leadership leadership, PrometheusMeterRegistry meters) {
+    return new Operator(
+        o -> {
+          o.withKubernetesClient(client)
+              .withCloseClientOnStop(false)
+              // Status is patched with merge patches: the fabric8 mock server (tests, sandbox)
+              // does not implement server-side apply.
+              .withUseSSAToPatchPrimaryResource(false)
+              // Resource versions are comparable (etcd revisions): an event older than a status
+              // we just wrote must not replace it in the cache.
+              .withParseResourceVersions(true)
+              .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
+              // Per-resource metrics would label by request: unbounded, and they name people.
+              .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters));
+          if (leadership.electionEnabled()) {
+            o.withLeaderElectionConfiguration(leadership.josdkConfiguration());
+          }
+        });
+  }
+
+  private static void requestControllerSettings(
+      ControllerConfigurationOverrider<TemporaryDbAccess> c, OperatorConfig config) {
+    // Revocation must never give up: retry without limit, backing off to once a minute, and look
+    // at every request at least every 10 minutes whatever happens.
+    c.withRetry(
+        new GenericRetry()
+            .setInitialInterval(Duration.ofSeconds(1))
+            .setIntervalMultiplier(2)
+            .setMaxInterval(Duration.ofMinutes(1).toMillis())
+            .withoutMaxAttempts());
+    c.withReconciliationMaxInterval(Duration.ofMinutes(10));
+    if (config.watchNamespaces().isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(config.watchNamespaces());
+    }
+  }
+
+  private static ScheduledExecutorService scheduleSweeps(
+      OrphanSweeper sweeper, Leadership leadership, OperatorConfig config) {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tempdb-orphan-sweep"));
+    long every = config.sweepInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          // Only the leader changes anything; a standby's sweep could race the leader's grants.
+          if (leadership.isLeading()) {
+            sweeper.sweepOnce();
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+    return scheduler;
+  }
+
   private static Map<String, Set<String>> unhealthy(RuntimeInfo info) {
     Map<String, Set<String>> unhealthy = new TreeMap<>();
     info.unhealthyEventSources()
@@ -294,23 +304,6 @@ public final class OperatorApp implements AutoCloseable {
               }
             });
     return unhealthy;
-  }
-
-  /**
-   * Every request this operator serves, read from the API (not a cache): RoleGrant's ledger and the
-   * orphan sweep's list of live requests.
-   */
-  private static List<TemporaryDbAccess> servedRequests(
-      KubernetesClient client, OperatorConfig config) {
-    var resources = client.resources(TemporaryDbAccess.class);
-    if (config.watchNamespaces().isEmpty()) {
-      return resources.inAnyNamespace().list().getItems();
-    }
-    List<TemporaryDbAccess> all = new ArrayList<>();
-    for (String namespace : config.watchNamespaces()) {
-      all.addAll(resources.inNamespace(namespace).list().getItems());
-    }
-    return all;
   }
 
   public OrphanSweeper sweeper() {

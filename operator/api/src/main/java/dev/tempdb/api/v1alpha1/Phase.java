@@ -19,4 +19,12 @@ public enum Phase {
   public boolean isFinal() {
     return this == Expired || this == Revoked || this == Failed;
   }
+
+  /**
+   * Whether access was granted and is over (Expired or Revoked): the record is kept only for the
+   * audit retention. A Failed request is not ended: a spec change tries it again.
+   */
+  public boolean isEnded() {
+    return this == Expired || this == Revoked;
+  }
 }

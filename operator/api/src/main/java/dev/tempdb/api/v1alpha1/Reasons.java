@@ -34,7 +34,6 @@ public final class Reasons {
   public static final String ROLE_NOT_FOUND = "RoleNotFound";
   public static final String ROLE_GRANT_NOT_ALLOWED = "RoleGrantNotAllowed";
   public static final String ROLES_RECORDED = "RolesRecorded";
-  public static final String ROLE_KEPT = "RoleKept";
 
   // DatabaseServer and AccessTarget
   public static final String CONNECTED = "Connected";

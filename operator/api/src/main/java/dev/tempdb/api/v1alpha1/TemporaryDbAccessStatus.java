@@ -27,6 +27,12 @@ public class TemporaryDbAccessStatus {
   private GrantedFor grantedFor;
 
   @JsonPropertyDescription(
+      "TemporaryUser or RoleGrant: how this request grants access, chosen once from its target when"
+          + " the grant starts and kept, so that revocation undoes exactly what was done even if the"
+          + " target changes strategy later.")
+  private Strategy strategy;
+
+  @JsonPropertyDescription(
       "Database user of this request: created for it (TemporaryUser), or the requester's own"
           + " (RoleGrant).")
   private String username;
@@ -55,6 +61,14 @@ public class TemporaryDbAccessStatus {
   @JsonPropertyDescription(
       "Ready (access is usable now), UserProvisioned, CredentialsPublished and UserRemoved.")
   private List<Condition> conditions = new ArrayList<>();
+
+  public Strategy getStrategy() {
+    return strategy;
+  }
+
+  public void setStrategy(Strategy strategy) {
+    this.strategy = strategy;
+  }
 
   public Long getObservedGeneration() {
     return observedGeneration;

@@ -194,21 +194,13 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
             .filter(Objects::nonNull)
             .toList()) {
       var ref = entry.source().getConfigMapKeyRef();
-      boolean found =
-          configMaps
-              .get(new ResourceID(ref.getName(), namespace))
-              .map(cm -> cm.getData() != null && cm.getData().containsKey(ref.getKey()))
-              .orElse(false);
-      if (!found) {
+      if (ConfigMapKeys.value(configMaps.get(new ResourceID(ref.getName(), namespace)), ref)
+          .isEmpty()) {
         return Conditions.of(
             Conditions.READY,
             false,
             Reasons.SQL_NOT_FOUND,
-            entry.source().getConfigMapKeyRef()
-                + " ("
-                + entry.field()
-                + ".configMapKeyRef) not found in namespace "
-                + namespace);
+            ConfigMapKeys.notFound(ref, entry.field() + ".configMapKeyRef", namespace));
       }
     }
     Conditions.Desired userMap = checkUserMap(spec, namespace);
@@ -225,16 +217,14 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
     }
     var ref = spec.getUserMapping().getMapRef();
     String yaml =
-        configMaps
-            .get(new ResourceID(ref.getName(), namespace))
-            .map(cm -> cm.getData() == null ? null : cm.getData().get(ref.getKey()))
+        ConfigMapKeys.value(configMaps.get(new ResourceID(ref.getName(), namespace)), ref)
             .orElse(null);
     if (yaml == null) {
       return Conditions.of(
           Conditions.READY,
           false,
           Reasons.USER_MAP_NOT_FOUND,
-          ref + " (spec.userMapping.mapRef) not found in namespace " + namespace);
+          ConfigMapKeys.notFound(ref, "spec.userMapping.mapRef", namespace));
     }
     try {
       DatabaseUsers.parseMap(yaml, ref + " (spec.userMapping.mapRef)");

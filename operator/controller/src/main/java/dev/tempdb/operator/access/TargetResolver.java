@@ -12,36 +12,21 @@ import dev.tempdb.api.v1alpha1.UserMapping;
 import dev.tempdb.core.lease.LeasePolicy;
 import dev.tempdb.core.rolegrant.DatabaseUsers;
 import dev.tempdb.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * Looks up the AccessTarget and DatabaseServer of a request in the control namespace (from the
  * informer caches) and reads the target's SQL.
  */
 public final class TargetResolver {
+  private final ControlNamespace objects;
   private final String controlNamespace;
-  private final BiFunction<String, String, Optional<AccessTarget>> targets;
-  private final BiFunction<String, String, Optional<DatabaseServer>> servers;
-  private final BiFunction<String, String, Optional<ConfigMap>> configMaps;
 
-  /**
-   * @param targets looks up an AccessTarget by namespace and name (a cache)
-   * @param servers looks up a DatabaseServer by namespace and name (a cache)
-   * @param configMaps looks up a ConfigMap by namespace and name (a cache)
-   */
-  public TargetResolver(
-      String controlNamespace,
-      BiFunction<String, String, Optional<AccessTarget>> targets,
-      BiFunction<String, String, Optional<DatabaseServer>> servers,
-      BiFunction<String, String, Optional<ConfigMap>> configMaps) {
-    this.controlNamespace = controlNamespace;
-    this.targets = targets;
-    this.servers = servers;
-    this.configMaps = configMaps;
+  public TargetResolver(ControlNamespace objects) {
+    this.objects = objects;
+    this.controlNamespace = objects.name();
   }
 
   /**
@@ -115,9 +100,7 @@ public final class TargetResolver {
                 () ->
                     new TargetUnavailableException(
                         Reasons.USER_MAP_NOT_FOUND,
-                        ref
-                            + " (spec.userMapping.mapRef) not found in namespace "
-                            + controlNamespace));
+                        ConfigMapKeys.notFound(ref, "spec.userMapping.mapRef", controlNamespace)));
     try {
       return DatabaseUsers.parseMap(yaml, ref + " (spec.userMapping.mapRef)");
     } catch (IllegalArgumentException e) {
@@ -126,18 +109,19 @@ public final class TargetResolver {
   }
 
   private Optional<String> value(KeyRef ref) {
-    return configMaps
-        .apply(controlNamespace, ref.getName())
-        .map(ConfigMap::getData)
-        .map(data -> data.get(ref.getKey()));
+    return ConfigMapKeys.value(objects.configMap(ref.getName()), ref);
+  }
+
+  public String controlNamespace() {
+    return controlNamespace;
   }
 
   public Optional<AccessTarget> target(String name) {
-    return targets.apply(controlNamespace, name);
+    return objects.target(name);
   }
 
   public Optional<DatabaseServer> server(String name) {
-    return servers.apply(controlNamespace, name);
+    return objects.server(name);
   }
 
   /**
@@ -157,7 +141,7 @@ public final class TargetResolver {
     if (sql == null) {
       throw new TargetUnavailableException(
           Reasons.SQL_NOT_FOUND,
-          ref + " (" + field + ".configMapKeyRef) not found in namespace " + controlNamespace);
+          ConfigMapKeys.notFound(ref, field + ".configMapKeyRef", controlNamespace));
     }
     return sql;
   }

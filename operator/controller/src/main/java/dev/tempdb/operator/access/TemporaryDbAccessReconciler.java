@@ -5,9 +5,9 @@ import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
-import dev.tempdb.core.sink.SinkException;
+import dev.tempdb.operator.lifecycle.AccessLifecycle;
+import dev.tempdb.operator.lifecycle.Step;
 import dev.tempdb.operator.metrics.AccessMetrics;
-import dev.tempdb.operator.status.AccessStatus;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.StatusPatches;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -117,10 +118,7 @@ public class TemporaryDbAccessReconciler
     lifecycle =
         lifecycleFactory.apply(
             new TargetResolver(
-                controlNamespace,
-                (ns, name) -> targets.get(new ResourceID(name, ns)),
-                (ns, name) -> servers.get(new ResourceID(name, ns)),
-                (ns, name) -> configMaps.get(new ResourceID(name, ns))));
+                new CachedControlNamespace(controlNamespace, targets, servers, configMaps)));
     return List.of(targets, servers, configMaps);
   }
 
@@ -161,31 +159,21 @@ public class TemporaryDbAccessReconciler
    * After a failed attempt (JOSDK retries with backoff), say so in status unless access is already
    * granted; the message is the failure's own, which never carries a secret.
    */
+  /**
+   * After a failed attempt (JOSDK retries with backoff), record what the lifecycle says about it:
+   * the status the failure carries, or why a grant or revocation is being retried.
+   */
   @Override
   public ErrorStatusUpdateControl<TemporaryDbAccess> updateErrorStatus(
       TemporaryDbAccess access, Context<TemporaryDbAccess> context, Exception thrown) {
-    Exception e = unwrap(thrown);
-    TemporaryDbAccessStatus stored = access.getStatus();
-    Phase phase = stored == null ? null : stored.getPhase();
-    Instant now = Instant.now(clock);
-    AccessStatus next = new AccessStatus(stored, access.getMetadata().getGeneration(), now);
-    TemporaryDbAccessStatus status;
-    if ((phase == null || phase == Phase.Pending || phase == Phase.Provisioning)
-        && e instanceof SinkException) {
-      status = next.publishFailed(e.getMessage());
-    } else if (phase == null || phase == Phase.Pending || phase == Phase.Provisioning) {
-      status = next.provisioningFailed("Will retry: " + e.getMessage());
-    } else if ((phase == Phase.Active && !now.isBefore(Instant.parse(stored.getExpiresAt())))
-        || phase == Phase.Revoking) {
-      // Expired but not yet revoked: say so, the credentials may still work until it succeeds.
-      metrics.revocationFailed(access);
-      status = next.revocationFailed("Revocation failed, will retry: " + e.getMessage());
-    } else {
+    Optional<TemporaryDbAccessStatus> status = lifecycle.afterFailure(access, unwrap(thrown));
+    if (status.isEmpty() || !StatusPatches.changed(access.getStatus(), status.get())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    return StatusPatches.changed(stored, status)
-        ? ErrorStatusUpdateControl.patchStatus(withStatus(access, status))
-        : ErrorStatusUpdateControl.noStatusUpdate();
+    if (status.get().getPhase() == Phase.Revoking) {
+      metrics.revocationFailed(access);
+    }
+    return ErrorStatusUpdateControl.patchStatus(withStatus(access, status.get()));
   }
 
   /**
@@ -207,8 +195,31 @@ public class TemporaryDbAccessReconciler
 
   private static boolean isEnded(TemporaryDbAccess tda) {
     return tda.getStatus() != null
-        && (tda.getStatus().getPhase() == Phase.Expired
-            || tda.getStatus().getPhase() == Phase.Revoked);
+        && tda.getStatus().getPhase() != null
+        && tda.getStatus().getPhase().isEnded();
+  }
+
+  /** The control namespace as the informers of this controller cache it. */
+  private record CachedControlNamespace(
+      String name,
+      InformerEventSource<AccessTarget, TemporaryDbAccess> targets,
+      InformerEventSource<DatabaseServer, TemporaryDbAccess> servers,
+      InformerEventSource<ConfigMap, TemporaryDbAccess> configMaps)
+      implements ControlNamespace {
+    @Override
+    public Optional<AccessTarget> target(String target) {
+      return targets.get(new ResourceID(target, name));
+    }
+
+    @Override
+    public Optional<DatabaseServer> server(String server) {
+      return servers.get(new ResourceID(server, name));
+    }
+
+    @Override
+    public Optional<ConfigMap> configMap(String configMap) {
+      return configMaps.get(new ResourceID(configMap, name));
+    }
   }
 
   private static TemporaryDbAccess withStatus(

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * reconcile path: events are written by one background thread from a bounded queue, so a grant
  * never waits for (or fails on) its event. Callers pass messages that hold no secrets.
  */
-public final class EventRecorder {
+public final class EventRecorder implements AccessEvents {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   private static final String COMPONENT = "tempdb-operator";
 

@@ -1,6 +1,7 @@
 package dev.tempdb.operator.metrics;
 
 import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.Strategy;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import io.micrometer.core.instrument.Counter;
@@ -75,11 +76,12 @@ public final class AccessMetrics {
                   "target",
                   target,
                   "strategy",
-                  after.getRoles() == null ? "TemporaryUser" : "RoleGrant"))
+                  after.getStrategy() == Strategy.RoleGrant ? "RoleGrant" : "TemporaryUser"))
           .record(nonNegative(Duration.between(created, now)));
     } else if (after.getPhase() == Phase.Revoking) {
       revocationFailed(before);
-    } else if ((after.getPhase() == Phase.Expired || after.getPhase() == Phase.Revoked)
+    } else if (after.getPhase() != null
+        && after.getPhase().isEnded()
         && mayHaveAccess(was, before)) {
       revoked(before, now);
     }
@@ -152,7 +154,7 @@ public final class AccessMetrics {
   }
 
   private static boolean mayHaveAccess(Phase was, TemporaryDbAccess before) {
-    if (was == Phase.Expired || was == Phase.Revoked) {
+    if (was != null && was.isEnded()) {
       return false;
     }
     return was == Phase.Active

@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * One open {@link DatabaseEngine} (with its connection pool) per DatabaseServer. An engine is
  * reopened when the server's spec or its admin Secret changes, and the old pool is closed.
  */
-public final class ServerRegistry implements AutoCloseable {
+public final class ServerRegistry implements Engines, AutoCloseable {
   private static final Pattern USER_PREFIX =
       Pattern.compile(DatabaseServerSpec.USER_PREFIX_PATTERN);
   private static final Pattern ROLE = Pattern.compile(DatabaseServerSpec.ROLE_PATTERN);

@@ -7,6 +7,7 @@ import dev.tempdb.api.v1alpha1.GrantedRole;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.PublishedCredentials;
 import dev.tempdb.api.v1alpha1.Reasons;
+import dev.tempdb.api.v1alpha1.Strategy;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.core.lease.Lease;
 import dev.tempdb.operator.status.Conditions.Desired;
@@ -31,20 +32,24 @@ public final class AccessStatus {
   private final Long generation;
   private final Instant now;
   private GrantedFor grantedFor;
+  private Strategy strategy;
 
   public AccessStatus(TemporaryDbAccessStatus previous, Long generation, Instant now) {
     this.previous = previous == null ? new TemporaryDbAccessStatus() : previous;
     this.generation = generation;
     this.now = now;
     this.grantedFor = this.previous.getGrantedFor();
+    this.strategy = this.previous.getStrategy();
   }
 
   /**
-   * Records what access is being granted for (target, requester, delivery) in the statuses built
-   * next; called where a grant starts. Other statuses keep what was recorded before.
+   * Records what access is being granted for (target, requester, delivery) and how (the strategy)
+   * in the statuses built next; called where a grant starts. Other statuses keep what was recorded
+   * before.
    */
-  public AccessStatus grantingFor(GrantedFor what) {
+  public AccessStatus grantingFor(GrantedFor what, Strategy how) {
     this.grantedFor = what;
+    this.strategy = how;
     return this;
   }
 
@@ -53,9 +58,17 @@ public final class AccessStatus {
     return notGranted(Phase.Pending, reason, message);
   }
 
-  /** The request cannot be granted as written, or its target's SQL failed. */
+  /**
+   * The request cannot be granted as written, or its target's SQL failed. Whatever an attempt
+   * created has been removed, so no roles and no strategy stay recorded: a spec change later starts
+   * afresh.
+   */
   public TemporaryDbAccessStatus failed(String reason, String message) {
-    return notGranted(Phase.Failed, reason, message);
+    // Conditions first: a RoleGrant request keeps its RolesGranted=False for people to read.
+    TemporaryDbAccessStatus s = notGranted(Phase.Failed, reason, message);
+    s.setRoles(null);
+    s.setStrategy(null);
+    return s;
   }
 
   /** A provisioning attempt failed and will be retried. */
@@ -245,6 +258,7 @@ public final class AccessStatus {
     s.setPhase(phase);
     s.setServer(previous.getServer());
     s.setGrantedFor(grantedFor);
+    s.setStrategy(strategy);
     s.setUsername(previous.getUsername());
     s.setGrantedAt(previous.getGrantedAt());
     s.setExpiresAt(previous.getExpiresAt());

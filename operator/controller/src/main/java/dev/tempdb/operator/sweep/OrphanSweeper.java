@@ -10,6 +10,7 @@ import dev.tempdb.core.naming.Usernames;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSink;
 import dev.tempdb.core.sweep.OrphanSweep;
 import dev.tempdb.operator.config.OperatorConfig;
+import dev.tempdb.operator.lifecycle.ServedRequests;
 import dev.tempdb.operator.metrics.AccessMetrics;
 import dev.tempdb.operator.servers.ServerRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +38,7 @@ public final class OrphanSweeper {
   private final AwsSecretsManagerSink awsSecrets;
   private final OperatorConfig config;
   private final AccessMetrics metrics;
-  private final Supplier<List<TemporaryDbAccess>> servedRequests;
+  private final ServedRequests servedRequests;
   private final Clock clock;
 
   /**
@@ -50,7 +50,7 @@ public final class OrphanSweeper {
       AwsSecretsManagerSink awsSecrets,
       OperatorConfig config,
       AccessMetrics metrics,
-      Supplier<List<TemporaryDbAccess>> servedRequests,
+      ServedRequests servedRequests,
       Clock clock) {
     this.client = client;
     this.registry = registry;
@@ -95,7 +95,7 @@ public final class OrphanSweeper {
     Set<String> liveUids = new HashSet<>();
     for (TemporaryDbAccess tda : requests()) {
       Phase phase = tda.getStatus() == null ? null : tda.getStatus().getPhase();
-      if (phase != Phase.Expired && phase != Phase.Revoked) {
+      if (phase == null || !phase.isEnded()) {
         liveUids.add(tda.getMetadata().getUid());
       }
     }
@@ -157,7 +157,7 @@ public final class OrphanSweeper {
     Set<String> live = new HashSet<>();
     for (TemporaryDbAccess tda : requests()) {
       Phase phase = tda.getStatus() == null ? null : tda.getStatus().getPhase();
-      if (phase == Phase.Expired || phase == Phase.Revoked) {
+      if (phase != null && phase.isEnded()) {
         continue;
       }
       if (tda.getStatus() != null && tda.getStatus().getUsername() != null) {
@@ -173,6 +173,6 @@ public final class OrphanSweeper {
   }
 
   private List<TemporaryDbAccess> requests() {
-    return servedRequests.get();
+    return servedRequests.list();
   }
 }

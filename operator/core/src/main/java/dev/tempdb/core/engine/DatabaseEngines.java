@@ -54,15 +54,8 @@ public final class DatabaseEngines {
     // Target SQL files hold several statements; the server's parser splits them.
     config.addDataSourceProperty("allowMultiQueries", "true");
     config.addDataSourceProperty("connectionAttributes", "program_name:tempdb-operator");
-    TlsMode mode = server.tlsMode() == null ? TlsMode.REQUIRE : server.tlsMode();
-    config.addDataSourceProperty(
-        "sslMode",
-        switch (mode) {
-          case DISABLE -> "DISABLED";
-          case REQUIRE -> "REQUIRED";
-          case VERIFY_CA -> "VERIFY_CA";
-          case VERIFY_FULL -> "VERIFY_IDENTITY";
-        });
+    TlsMode mode = TlsParameters.orDefault(server.tlsMode());
+    config.addDataSourceProperty("sslMode", TlsParameters.mysql(mode));
     if (mode == TlsMode.DISABLE) {
       // caching_sha2_password over plain TCP needs the server's RSA key; with TLS it does not.
       config.addDataSourceProperty("allowPublicKeyRetrieval", "true");
@@ -111,7 +104,7 @@ public final class DatabaseEngines {
             + server.statementTimeout().multipliedBy(2).toMillis());
     // Server error details can quote data values; keep them out of our messages.
     config.addDataSourceProperty("logServerErrorDetail", "false");
-    config.addDataSourceProperty("sslmode", sslMode(server.tlsMode()));
+    config.addDataSourceProperty("sslmode", TlsParameters.libpq(server.tlsMode()));
     if (server.caPem() != null) {
       config.addDataSourceProperty("sslrootcert", TrustStores.pemFile(server).toString());
     }
@@ -131,15 +124,6 @@ public final class DatabaseEngines {
     // Start even when the server is down; the DatabaseServer reconciler reports it.
     config.setInitializationFailTimeout(-1);
     return config;
-  }
-
-  private static String sslMode(TlsMode mode) {
-    return switch (mode == null ? TlsMode.REQUIRE : mode) {
-      case DISABLE -> "disable";
-      case REQUIRE -> "require";
-      case VERIFY_CA -> "verify-ca";
-      case VERIFY_FULL -> "verify-full";
-    };
   }
 
   private static String seconds(Duration d) {

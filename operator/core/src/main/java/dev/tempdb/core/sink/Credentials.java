@@ -2,6 +2,7 @@ package dev.tempdb.core.sink;
 
 import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.TlsMode;
+import dev.tempdb.core.engine.TlsParameters;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -101,29 +102,13 @@ public record Credentials(
 
   /** libpq's sslmode, or the MySQL clients' ssl-mode. */
   private String tlsParameter() {
-    if (engine == Engine.POSTGRESQL) {
-      return switch (tls()) {
-        case DISABLE -> "disable";
-        case REQUIRE -> "require";
-        case VERIFY_CA -> "verify-ca";
-        case VERIFY_FULL -> "verify-full";
-      };
-    }
-    return switch (tls()) {
-      case DISABLE -> "DISABLED";
-      case REQUIRE -> "REQUIRED";
-      case VERIFY_CA -> "VERIFY_CA";
-      case VERIFY_FULL -> "VERIFY_IDENTITY";
-    };
+    return engine == Engine.POSTGRESQL
+        ? TlsParameters.libpq(tlsMode)
+        : TlsParameters.mysql(tlsMode);
   }
 
   private String mariaDbConnectorSslMode() {
-    return switch (tls()) {
-      case DISABLE -> "disable";
-      case REQUIRE -> "trust";
-      case VERIFY_CA -> "verify-ca";
-      case VERIFY_FULL -> "verify-full";
-    };
+    return TlsParameters.mariaDbConnector(tlsMode);
   }
 
   private static String encode(String s) {

@@ -1,4 +1,4 @@
-package dev.tempdb.operator.access;
+package dev.tempdb.operator.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,11 +8,15 @@ import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.sink.KubernetesSecretSink;
+import dev.tempdb.operator.access.ControlNamespace;
+import dev.tempdb.operator.access.CredentialSinks;
+import dev.tempdb.operator.access.TargetResolver;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.events.EventRecorder;
 import dev.tempdb.operator.servers.ServerRegistry;
 import dev.tempdb.operator.testing.OperatorFixture;
 import dev.tempdb.operator.testing.TestDatabase;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.sql.Connection;
@@ -85,17 +89,7 @@ class StaleCopyIT {
 
   private static AccessLifecycle lifecycle(KubernetesClient client) {
     OperatorConfig config = OperatorFixture.testConfig();
-    TargetResolver resolver =
-        new TargetResolver(
-            OperatorFixture.CONTROL_NS,
-            (ns, name) ->
-                Optional.ofNullable(
-                    client.resources(AccessTarget.class).inNamespace(ns).withName(name).get()),
-            (ns, name) ->
-                Optional.ofNullable(
-                    client.resources(DatabaseServer.class).inNamespace(ns).withName(name).get()),
-            (ns, name) ->
-                Optional.ofNullable(client.configMaps().inNamespace(ns).withName(name).get()));
+    TargetResolver resolver = new TargetResolver(new ReadThrough(client));
     return new AccessLifecycle(
         config,
         resolver,
@@ -105,5 +99,30 @@ class StaleCopyIT {
         access -> Optional.ofNullable(client.resource(access).get()),
         () -> client.resources(TemporaryDbAccess.class).inAnyNamespace().list().getItems(),
         Clock.systemUTC());
+  }
+
+  /** The control namespace read straight from the API, as no informer runs here. */
+  private record ReadThrough(KubernetesClient client) implements ControlNamespace {
+    @Override
+    public String name() {
+      return OperatorFixture.CONTROL_NS;
+    }
+
+    @Override
+    public Optional<AccessTarget> target(String target) {
+      return Optional.ofNullable(
+          client.resources(AccessTarget.class).inNamespace(name()).withName(target).get());
+    }
+
+    @Override
+    public Optional<DatabaseServer> server(String server) {
+      return Optional.ofNullable(
+          client.resources(DatabaseServer.class).inNamespace(name()).withName(server).get());
+    }
+
+    @Override
+    public Optional<ConfigMap> configMap(String configMap) {
+      return Optional.ofNullable(client.configMaps().inNamespace(name()).withName(configMap).get());
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.tempdb.operator.access;
+package dev.tempdb.operator.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.tempdb.operator.access;
+package dev.tempdb.operator.lifecycle;
 
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.tempdb.operator.access;
+package dev.tempdb.operator.lifecycle;
 
 import dev.tempdb.api.v1alpha1.ApiConstants;
 import dev.tempdb.api.v1alpha1.GrantedFor;

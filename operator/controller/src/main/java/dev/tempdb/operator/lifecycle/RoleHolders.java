@@ -1,6 +1,5 @@
-package dev.tempdb.operator.access;
+package dev.tempdb.operator.lifecycle;
 
-import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import java.util.Collection;
@@ -24,14 +23,14 @@ import java.util.function.Supplier;
  * so. One operator process decides at a time (leader election), so this lock is enough.
  */
 final class RoleHolders {
-  private final Supplier<List<TemporaryDbAccess>> requests;
+  private final ServedRequests requests;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Set<String> released = ConcurrentHashMap.newKeySet();
 
   /**
    * @param requests reads every request the operator serves, fresh from the API
    */
-  RoleHolders(Supplier<List<TemporaryDbAccess>> requests) {
+  RoleHolders(ServedRequests requests) {
     this.requests = requests;
   }
 
@@ -57,7 +56,7 @@ final class RoleHolders {
       return Map.of();
     }
     String uid = self.getMetadata().getUid();
-    List<TemporaryDbAccess> all = requests.get();
+    List<TemporaryDbAccess> all = requests.list();
     // Only requests that still look live need remembering as released; this keeps the set small.
     released.retainAll(
         all.stream()
@@ -94,8 +93,7 @@ final class RoleHolders {
   }
 
   private static boolean ended(TemporaryDbAccessStatus status) {
-    Phase phase = status == null ? null : status.getPhase();
-    return phase == Phase.Expired || phase == Phase.Revoked || phase == Phase.Failed;
+    return status != null && status.getPhase() != null && status.getPhase().isFinal();
   }
 
   static String name(TemporaryDbAccess request) {

@@ -1,11 +1,9 @@
-package dev.tempdb.operator.access;
+package dev.tempdb.operator.lifecycle;
 
 import dev.tempdb.api.v1alpha1.DatabaseServer;
-import dev.tempdb.api.v1alpha1.GrantedFor;
 import dev.tempdb.api.v1alpha1.GrantedRole;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.Reasons;
-import dev.tempdb.api.v1alpha1.Strategy;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.core.engine.DatabaseEngine;
@@ -15,16 +13,17 @@ import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.core.lease.Lease;
 import dev.tempdb.core.naming.Usernames;
 import dev.tempdb.core.rolegrant.DatabaseUsers;
-import dev.tempdb.operator.events.EventRecorder;
-import dev.tempdb.operator.servers.ServerRegistry;
-import dev.tempdb.operator.status.AccessStatus;
-import java.time.Duration;
-import java.time.Instant;
+import dev.tempdb.operator.access.ResolvedTarget;
+import dev.tempdb.operator.access.TargetResolver;
+import dev.tempdb.operator.lifecycle.Outcome.Refused;
+import dev.tempdb.operator.lifecycle.Outcome.RevocationFailed;
+import dev.tempdb.operator.lifecycle.Outcome.RolesHeld;
+import dev.tempdb.operator.lifecycle.Outcome.RolesRecorded;
+import dev.tempdb.operator.servers.Engines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
 
 /**
  * The RoleGrant strategy: the requester's own database user is granted the target's roles for the
@@ -41,43 +40,25 @@ import org.slf4j.LoggerFactory;
  * Because the record is written before the grant, whatever crash happens, the status names every
  * role that may have been granted through the request.
  */
-final class RoleGrants {
-  private static final Logger LOG = LoggerFactory.getLogger(RoleGrants.class);
-
-  private final ServerRegistry servers;
+final class RoleGrantStrategy implements GrantStrategy {
+  private final Engines engines;
   private final TargetResolver resolver;
-  private final EventRecorder events;
   private final RoleHolders holders;
 
-  RoleGrants(
-      ServerRegistry servers, TargetResolver resolver, EventRecorder events, RoleHolders holders) {
-    this.servers = servers;
+  RoleGrantStrategy(Engines engines, TargetResolver resolver, RoleHolders holders) {
+    this.engines = engines;
     this.resolver = resolver;
-    this.events = events;
     this.holders = holders;
   }
 
-  /** A request on a RoleGrant target, or one whose status recorded roles. */
-  static boolean applies(TemporaryDbAccessStatus stored, ResolvedTarget target) {
-    return (stored != null && stored.getRoles() != null) || (target != null && isRoleGrant(target));
-  }
-
-  static boolean isRoleGrant(ResolvedTarget target) {
-    return target.target().getSpec().getStrategy() == Strategy.RoleGrant;
-  }
-
   /** Step 1 or 2, whichever is next. */
-  Step grant(
-      TemporaryDbAccess access,
-      ResolvedTarget target,
-      AccessStatus next,
-      Lease lease,
-      Instant now) {
-    TemporaryDbAccessStatus stored = access.getStatus();
+  @Override
+  public Outcome grant(RequestView view, Lease lease) {
+    TemporaryDbAccessStatus stored = view.stored();
     if (stored == null || stored.getRoles() == null) {
-      return record(access, target, next);
+      return record(view);
     }
-    DatabaseServer server = target.server();
+    DatabaseServer server = view.resolved().server();
     if (!server.getMetadata().getName().equals(stored.getServer())) {
       throw new IllegalStateException(
           "roles were recorded on server "
@@ -86,7 +67,7 @@ final class RoleGrants {
               + server.getMetadata().getName()
               + "; delete and request again");
     }
-    DatabaseEngine engine = servers.engineFor(server);
+    DatabaseEngine engine = engines.engineFor(server);
     String user = stored.getUsername();
     List<String> toGrant = grantedByRequest(stored.getRoles());
     try {
@@ -98,46 +79,40 @@ final class RoleGrants {
             return null;
           });
     } catch (EngineException e) {
-      if (!e.isPermanent()) {
+      if (!Failures.isPermanent(e)) {
         throw e;
       }
       // Nothing may stay granted through a request that failed: take back what this attempt
       // may have given (unless another request holds it), then fail for a person to look at.
-      endRoles(access, engine, stored, false);
-      TemporaryDbAccessStatus failed = next.failed(Reasons.GRANT_FAILED, e.getMessage());
-      failed.setRoles(null);
-      events.warning(access, Reasons.GRANT_FAILED, e.getMessage());
-      return Step.then(failed, null);
+      endRoles(view.access(), engine, stored, false);
+      return new Refused(Reasons.GRANT_FAILED, e.getMessage());
     }
-    TemporaryDbAccessStatus status = next.rolesGranted(access.getSpec().getRequester(), lease);
-    events.normal(access, Reasons.GRANTED, status.getMessage());
-    LOG.info("{}", status.getMessage());
-    return Step.then(status, Duration.between(now, lease.expiresAt()));
+    return new RolesHeld(lease, true);
   }
 
-  private Step record(TemporaryDbAccess access, ResolvedTarget target, AccessStatus next) {
+  private Outcome record(RequestView view) {
+    TemporaryDbAccess access = view.access();
+    ResolvedTarget target = view.resolved();
     DatabaseServer server = target.server();
-    DatabaseEngine engine = servers.engineFor(server);
+    DatabaseEngine engine = engines.engineFor(server);
     var spec = target.target().getSpec();
     String user;
     try {
       user =
           DatabaseUsers.forRequester(
-              access.getSpec().getRequester(),
+              view.requester(),
               spec.getUserMapping(),
               resolver.userMap(target.target()),
               engine.maxUsernameLength());
     } catch (InvalidRequestException e) {
-      return refuse(access, next, Reasons.USER_NOT_MAPPED, e.getMessage());
+      return new Refused(Reasons.USER_NOT_MAPPED, e.getMessage());
     }
     String prefix = server.getSpec().getUserPrefix();
     if (Usernames.hasGeneratedShape(prefix, user)) {
-      return refuse(
-          access,
-          next,
+      return new Refused(
           Reasons.ROLE_GRANT_NOT_ALLOWED,
           "requester "
-              + access.getSpec().getRequester()
+              + view.requester()
               + " maps to "
               + user
               + ", a temporary user of this operator; map requesters to their own users");
@@ -149,7 +124,7 @@ final class RoleGrants {
         () -> {
           RoleCheck check = engine.checkRoles(user, spec.getRoles());
           if (!check.allowed()) {
-            return refuse(access, next, reason(check.problem()), check.detail());
+            return new Refused(reason(check.problem()), check.detail());
           }
           Map<String, List<TemporaryDbAccess>> others =
               holders.otherHolders(access, serverName, user, check.alreadyHeld());
@@ -159,43 +134,45 @@ final class RoleGrants {
             boolean heldBefore = check.alreadyHeld().contains(role) && others.get(role).isEmpty();
             roles.add(new GrantedRole(role, heldBefore));
           }
-          TemporaryDbAccessStatus status =
-              next.grantingFor(GrantedFor.of(access.getSpec()))
-                  .rolesRecorded(serverName, user, roles);
-          return Step.then(status, Duration.ZERO);
+          return new RolesRecorded(serverName, user, roles);
         });
   }
 
-  /**
-   * Step 3, on expiry or deletion.
-   *
-   * @param endSessions the target's choice (false when the target is gone)
-   */
-  TemporaryDbAccessStatus revoke(
-      TemporaryDbAccess access,
-      AccessStatus next,
-      Phase endPhase,
-      DatabaseServer server,
-      boolean endSessions) {
-    TemporaryDbAccessStatus stored = access.getStatus();
-    DatabaseEngine engine = servers.engineFor(server);
-    Ended ended = endRoles(access, engine, stored, endSessions);
+  /** The database has no expiry for a role membership: the lease lives in status only. */
+  @Override
+  public Optional<Outcome> renew(RequestView view, Lease lease) {
+    return Optional.of(new RolesHeld(lease, false));
+  }
+
+  /** Step 3, on expiry or deletion. */
+  @Override
+  public Outcome revoke(RequestView view, Phase end) {
+    DatabaseServer server = view.serverToRevokeOn();
+    TemporaryDbAccessStatus stored = view.stored();
+    DatabaseEngine engine = engines.engineFor(server);
+    RolesEnded ended;
+    try {
+      ended = endRoles(view.access(), engine, stored, view.endSessions());
+    } catch (EngineException e) {
+      if (!Failures.isPermanent(e)) {
+        throw e;
+      }
+      return new RevocationFailed("Revoking the roles failed, will retry: " + e.getMessage());
+    }
     String how =
-        (endPhase == Phase.Expired ? "Expired" : "Revoked")
+        (end == Phase.Expired ? "Expired" : "Revoked")
             + ": "
             + (ended.revoked().isEmpty()
                 ? "nothing revoked from " + stored.getUsername()
                 : String.join(", ", ended.revoked()) + " revoked from " + stored.getUsername())
             + (ended.kept().isEmpty() ? "" : "; " + String.join("; ", ended.kept()))
             + (ended.sessions() > 0 ? ", " + ended.sessions() + " session(s) ended" : "");
-    events.normal(access, endPhase == Phase.Expired ? Reasons.EXPIRED : Reasons.REVOKED, how);
-    LOG.info("{}", how);
-    return next.ended(endPhase, stored.getUsername(), how);
+    return new Outcome.Ended(end, stored.getUsername(), how, null);
   }
 
-  private record Ended(List<String> revoked, List<String> kept, int sessions) {}
+  private record RolesEnded(List<String> revoked, List<String> kept, int sessions) {}
 
-  private Ended endRoles(
+  private RolesEnded endRoles(
       TemporaryDbAccess access,
       DatabaseEngine engine,
       TemporaryDbAccessStatus stored,
@@ -228,18 +205,13 @@ final class RoleGrants {
           }
           int sessions = engine.revokeRoles(user, revoke, endSessions && !revoke.isEmpty());
           holders.release(access);
-          return new Ended(revoke, kept, sessions);
+          return new RolesEnded(revoke, kept, sessions);
         });
   }
 
   /** The recorded roles this request grants itself (and so revokes), not those held before. */
   private static List<String> grantedByRequest(List<GrantedRole> roles) {
     return roles.stream().filter(g -> !g.alreadyHeld()).map(GrantedRole::getName).toList();
-  }
-
-  private Step refuse(TemporaryDbAccess access, AccessStatus next, String reason, String message) {
-    events.warning(access, reason, message);
-    return Step.then(next.failed(reason, message), null);
   }
 
   private static String reason(RoleCheck.Problem problem) {

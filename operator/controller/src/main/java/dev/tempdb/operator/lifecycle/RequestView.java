@@ -1,0 +1,126 @@
+package dev.tempdb.operator.lifecycle;
+
+import dev.tempdb.api.v1alpha1.AccessTarget;
+import dev.tempdb.api.v1alpha1.DatabaseServer;
+import dev.tempdb.api.v1alpha1.OwnedObjects;
+import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.Strategy;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
+import dev.tempdb.core.lease.InvalidRequestException;
+import dev.tempdb.core.lease.Lease;
+import dev.tempdb.core.sink.CredentialSink;
+import dev.tempdb.core.sink.GrantOwner;
+import dev.tempdb.operator.access.ResolvedTarget;
+import dev.tempdb.operator.status.ConditionException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one pass over a request decides on, read once (from caches) by {@link RequestViews}
+ * and handed to the phase's handler, so no handler looks the target up again or infers the strategy
+ * on its own.
+ *
+ * @param access the request as decided on (for a refused edit: as it was granted)
+ * @param now the time of this pass
+ * @param strategy how access is granted: recorded in status once a grant started, else the target's
+ * @param target the target as cached now, Ready or not; empty when it is gone
+ * @param resolved the Ready target with its server, SQL and lease policy; null when unavailable
+ * @param unavailable why {@code resolved} is null (a missing or not-Ready target or server, or a
+ *     delivery the operator lacks)
+ * @param deliverTo the sinks of the resolved delivery (empty when unavailable or RoleGrant)
+ * @param server the server the user was created on (recorded in status), else the one the target
+ *     names now; empty when neither exists
+ * @param serverName the name {@code server} was looked up by, for messages; may be null
+ * @param withdrawFrom every configured sink that may hold this request's credentials
+ * @param revokeSql the target's revoke SQL, null when it has none or it cannot be read
+ * @param revokeSqlProblem why the revoke SQL cannot be read, or null
+ * @param controlNamespace where targets and servers live, for messages
+ */
+public record RequestView(
+    TemporaryDbAccess access,
+    Instant now,
+    Strategy strategy,
+    Optional<AccessTarget> target,
+    ResolvedTarget resolved,
+    ConditionException unavailable,
+    List<CredentialSink> deliverTo,
+    Optional<DatabaseServer> server,
+    String serverName,
+    List<CredentialSink> withdrawFrom,
+    String revokeSql,
+    String revokeSqlProblem,
+    String controlNamespace) {
+
+  /**
+   * The server to revoke on.
+   *
+   * @throws IllegalStateException when it is gone: revocation waits until it is restored
+   */
+  public DatabaseServer serverToRevokeOn() {
+    return server.orElseThrow(
+        () ->
+            new IllegalStateException(
+                "cannot revoke: DatabaseServer "
+                    + serverName
+                    + " not found in "
+                    + controlNamespace
+                    + "; restore it so the user can be removed"));
+  }
+
+  /** The stored status; null for a new request. */
+  public TemporaryDbAccessStatus stored() {
+    return access.getStatus();
+  }
+
+  /** The stored phase; null for a new request. */
+  public Phase phase() {
+    return stored() == null ? null : stored().getPhase();
+  }
+
+  public Long generation() {
+    return access.getMetadata().getGeneration();
+  }
+
+  public String requester() {
+    return access.getSpec().getRequester();
+  }
+
+  /** When the stored grant ends; only for a request that was Active. */
+  public Instant expiresAt() {
+    return Instant.parse(stored().getExpiresAt());
+  }
+
+  /** The lease the spec asks for, counted from {@code grantedAt}, under the target's policy. */
+  public Lease leaseFrom(Instant grantedAt) throws InvalidRequestException {
+    return resolved
+        .leasePolicy()
+        .leaseFor(grantedAt, access.getSpec().getTtl(), access.getSpec().getExpiresAt());
+  }
+
+  /** What happens to what the user owns: the target's choice, Reassign when it is gone. */
+  public OwnedObjects ownedObjects() {
+    return target
+        .map(t -> t.getSpec().getOwnedObjects())
+        .filter(o -> o != null)
+        .orElse(OwnedObjects.Reassign);
+  }
+
+  /** RoleGrant: whether revocation ends the user's sessions (false when the target is gone). */
+  public boolean endSessions() {
+    return target.map(t -> Boolean.TRUE.equals(t.getSpec().getEndSessions())).orElse(false);
+  }
+
+  /** Who the published credentials belong to (and are tagged with). */
+  public GrantOwner owner() {
+    return new GrantOwner(
+        access.getApiVersion(),
+        access.getKind(),
+        access.getMetadata().getNamespace(),
+        access.getMetadata().getName(),
+        access.getMetadata().getUid(),
+        access.getSpec().getRequester(),
+        access.getSpec().getRequestId());
+  }
+}

@@ -1,0 +1,117 @@
+package dev.tempdb.operator.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tempdb.api.v1alpha1.Phase;
+import dev.tempdb.api.v1alpha1.SqlSource;
+import dev.tempdb.api.v1alpha1.Strategy;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A request being deleted: {@link DeletionHandler}. */
+class DeletionTest {
+  final LifecycleWorld world = new LifecycleWorld();
+
+  @Test
+  void deletingAnActiveGrantDropsTheUserWithdrawsTheCredentialsAndLetsTheFinalizerGo() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    String user = world.status("r1").getUsername();
+    world.events.clear();
+
+    Step step = world.delete("r1");
+
+    assertThat(step.done()).isTrue();
+    assertThat(world.engine.users).isEmpty();
+    assertThat(world.secrets.published).isEmpty();
+    assertThat(world.events)
+        .containsExactly(
+            "Normal Revoked: Revoked: user " + user + " dropped, credentials withdrawn");
+  }
+
+  @Test
+  void aDeletionWaitsForARevocationThatFailsAndSaysSo() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    world.engine.failRevoke = FakeEngine.retryable("connection refused");
+
+    Step step = world.delete("r1");
+
+    assertThat(step.done()).isFalse();
+    assertThat(step.recheckIn()).isEqualTo(LifecycleWorld.RECHECK);
+    assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Revoking);
+    assertThat(world.status("r1").getMessage())
+        .isEqualTo(
+            "Deletion waits for revocation, which failed and will be retried: connection refused");
+    assertThat(world.delete("r1").done()).isTrue();
+    assertThat(world.engine.users).isEmpty();
+  }
+
+  @Test
+  void aRequestNeverGrantedIsNotHeldHostageByAnUnreachableServer() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.engine.failProvision = FakeEngine.retryable("connection refused");
+    world.failingPass("r1");
+    world.engine.failRevoke = FakeEngine.retryable("connection refused");
+
+    Step step = world.delete("r1");
+
+    assertThat(step.done()).as("the orphan sweep removes a user a crashed attempt left").isTrue();
+    assertThat(world.secrets.calls).contains("withdraw team-a/r1");
+  }
+
+  @Test
+  void aRequestWithNoServerToLookAtWithdrawsWhatACrashMayHavePublishedAndGoes() {
+    world.request("r1", "missing-target", "1h");
+    world.pass("r1");
+
+    assertThat(world.delete("r1").done()).isTrue();
+    assertThat(world.engine.calls).isEmpty();
+    assertThat(world.secrets.calls).containsExactly("withdraw team-a/r1");
+  }
+
+  @Test
+  void anEndedRequestGoesAtOnceAndARefusedOneTouchesNothing() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    world.advance(Duration.ofHours(1));
+    world.pass("r1");
+    world.engine.calls.clear();
+    assertThat(world.delete("r1").done()).isTrue();
+
+    world.request("r2", "readonly", "1h", spec -> spec.setRequester(""));
+    world.pass("r2");
+    assertThat(world.delete("r2").done()).isTrue();
+    assertThat(world.engine.calls).isEmpty();
+  }
+
+  @Test
+  void anEditedTargetIsIgnoredOnDeletionTheGrantedTargetsRevokeSqlRuns() {
+    world.target("readonly", spec -> spec.setRevoke(SqlSource.inline("REVOKE ro")));
+    world.target("other", spec -> spec.setRevoke(SqlSource.inline("REVOKE other")));
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    String user = world.status("r1").getUsername();
+    world.edit("r1", spec -> spec.setTarget("other"));
+
+    world.delete("r1");
+
+    assertThat(world.engine.calls).contains("revoke " + user + " with REVOKE ro");
+  }
+
+  @Test
+  void aTemporaryUserIsRevokedEvenAfterItsTargetSwitchedToRoleGrant() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    world.targets.get("readonly").getSpec().setStrategy(Strategy.RoleGrant);
+
+    assertThat(world.delete("r1").done()).isTrue();
+
+    assertThat(world.engine.users).as("the recorded strategy decides, not the target's").isEmpty();
+  }
+}
