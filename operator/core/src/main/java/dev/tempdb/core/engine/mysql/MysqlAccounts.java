@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MysqlAccounts {
   private static final Logger LOG = LoggerFactory.getLogger(MysqlAccounts.class);
-  private static final int UNKNOWN_THREAD = 1094;
 
   private MysqlAccounts() {}
 
@@ -86,7 +85,7 @@ final class MysqlAccounts {
         execute(c, dialect.kill(id));
         killed++;
       } catch (SQLException e) {
-        if (e.getErrorCode() != UNKNOWN_THREAD) {
+        if (!MysqlErrors.isUnknownThread(e)) {
           throw e;
         }
       }
