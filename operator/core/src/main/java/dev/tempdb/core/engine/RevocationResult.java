@@ -1,7 +1,7 @@
 package dev.tempdb.core.engine;
 
 /**
- * Outcome of {@link DatabaseEngine#revoke}.
+ * Outcome of {@link TemporaryUsers#revoke}.
  *
  * @param sessionsTerminated sessions of the user that were ended
  * @param detail why the user could not be dropped (no secrets), or null

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What {@link DatabaseEngine#checkRoles} found, changing nothing: whether the roles may be granted
+ * What {@link RoleMemberships#checkRoles} found, changing nothing: whether the roles may be granted
  * to the existing user, and which of them the user already holds directly.
  *
  * @param problem {@link Problem#NONE} when the roles may be granted

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What {@link DatabaseEngine#provision} creates.
+ * What {@link TemporaryUsers#provision} creates.
  *
  * @param owner who the user is for, recorded on the user where the engine allows (e.g. a comment)
  *     so DBAs and the orphan sweep can tell managed users apart

@@ -2,8 +2,8 @@ package dev.tempdb.core.grant;
 
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.api.v1alpha1.OwnedObjects;
-import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.RevocationResult;
+import dev.tempdb.core.engine.TemporaryUsers;
 import dev.tempdb.core.engine.UserGrant;
 import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.core.sink.Credentials;
@@ -34,7 +34,7 @@ public final class AccessGrants {
    * @return where each sink put the credentials
    */
   public static Map<DeliveryMethod, PublishedSecret> grant(
-      DatabaseEngine engine,
+      TemporaryUsers engine,
       UserGrant grant,
       Credentials credentials,
       GrantOwner owner,
@@ -84,7 +84,7 @@ public final class AccessGrants {
    * @return false when the user no longer exists
    */
   public static boolean changeExpiry(
-      DatabaseEngine engine,
+      TemporaryUsers engine,
       String username,
       Instant expiresAt,
       GrantOwner owner,
@@ -100,7 +100,7 @@ public final class AccessGrants {
 
   /** Removes the user, then withdraws its credentials from every sink. */
   public static RevocationResult revoke(
-      DatabaseEngine engine,
+      TemporaryUsers engine,
       String username,
       String revokeSql,
       OwnedObjects ownedObjects,

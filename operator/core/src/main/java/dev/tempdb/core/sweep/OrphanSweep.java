@@ -1,8 +1,8 @@
 package dev.tempdb.core.sweep;
 
-import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
+import dev.tempdb.core.engine.TemporaryUsers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ public final class OrphanSweep {
    * @return the users that were removed
    */
   public static List<String> sweep(
-      DatabaseEngine engine,
+      TemporaryUsers engine,
       List<ManagedUser> candidates,
       Predicate<String> isLive,
       Instant now,

@@ -3,11 +3,10 @@ package dev.tempdb.core.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tempdb.api.v1alpha1.OwnedObjects;
-import dev.tempdb.core.engine.DatabaseEngine;
 import dev.tempdb.core.engine.ManagedUser;
 import dev.tempdb.core.engine.RevocationResult;
 import dev.tempdb.core.engine.RevocationResult.Outcome;
-import dev.tempdb.core.engine.RoleCheck;
+import dev.tempdb.core.engine.TemporaryUsers;
 import dev.tempdb.core.engine.UserGrant;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,23 +20,9 @@ class OrphanSweepTest {
 
   /**
    * Records which users the sweep asked to revoke; the engine itself is tested against PostgreSQL.
+   * The sweep only revokes, so the double is {@link TemporaryUsers} alone.
    */
-  private static final class RecordingEngine implements DatabaseEngine {
-    @Override
-    public RoleCheck checkRoles(String user, List<String> roles) {
-      throw new UnsupportedOperationException("not written yet");
-    }
-
-    @Override
-    public void grantRoles(String user, List<String> roles) {
-      throw new UnsupportedOperationException("not written yet");
-    }
-
-    @Override
-    public int revokeRoles(String user, List<String> roles, boolean endSessions) {
-      throw new UnsupportedOperationException("not written yet");
-    }
-
+  private static final class RecordingEngine implements TemporaryUsers {
     final List<String> revoked = new ArrayList<>();
 
     @Override
@@ -50,30 +35,14 @@ class OrphanSweepTest {
     }
 
     @Override
-    public int maxUsernameLength() {
-      return 63;
+    public void provision(UserGrant grant) {
+      throw new UnsupportedOperationException("the sweep never provisions");
     }
-
-    @Override
-    public String serverVersion() {
-      return "test";
-    }
-
-    @Override
-    public void provision(UserGrant grant) {}
 
     @Override
     public boolean changeExpiry(String username, Instant expiresAt) {
-      return true;
+      throw new UnsupportedOperationException("the sweep never changes an expiry");
     }
-
-    @Override
-    public List<ManagedUser> listManagedUsers(String prefix) {
-      return List.of();
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test

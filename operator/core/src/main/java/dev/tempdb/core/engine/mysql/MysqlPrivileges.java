@@ -29,8 +29,6 @@ import java.util.Set;
  * mysql.*, which the admin has already.
  */
 final class MysqlPrivileges {
-  private static final int PARSE_ERROR = 1064;
-  private static final int NO_SUCH_GRANT = 1141;
 
   /** An account or role whose grants are read; {@code host} is empty for a MariaDB role. */
   private record Grantee(String name, String host, boolean isPublic) {}
@@ -163,7 +161,7 @@ final class MysqlPrivileges {
       }
     } catch (SQLException e) {
       // PUBLIC is MariaDB 10.11+; older servers do not know the name.
-      if (g.isPublic() && (e.getErrorCode() == PARSE_ERROR || e.getErrorCode() == NO_SUCH_GRANT)) {
+      if (g.isPublic() && (MysqlErrors.isParseError(e) || MysqlErrors.isNoSuchGrant(e))) {
         return List.of();
       }
       throw e;

@@ -1,8 +1,8 @@
 package dev.tempdb.core.engine.postgres;
 
 import static dev.tempdb.core.engine.Jdbc.execute;
+import static dev.tempdb.core.engine.postgres.PostgresErrors.isTransient;
 import static dev.tempdb.core.engine.postgres.PostgresSql.identifier;
-import static dev.tempdb.core.engine.postgres.PostgresSql.isTransient;
 import static dev.tempdb.core.engine.postgres.PostgresSql.literal;
 
 import dev.tempdb.core.engine.EngineException;
@@ -184,8 +184,7 @@ final class OrphanOwner {
     } catch (SQLException e) {
       // Revocations on other databases of the same server do not share our advisory lock, so two
       // can create the heir at once; the loser tries again and finds it.
-      String state = String.valueOf(e.getSQLState());
-      boolean raced = state.equals("42710") || state.equals("23505");
+      boolean raced = PostgresErrors.isAlreadyThere(e);
       throw new EngineException(
           raced
               ? "the heir role " + name + " was created by another revocation at the same time"

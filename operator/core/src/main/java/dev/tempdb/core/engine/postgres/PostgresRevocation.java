@@ -1,10 +1,10 @@
 package dev.tempdb.core.engine.postgres;
 
 import static dev.tempdb.core.engine.Jdbc.execute;
+import static dev.tempdb.core.engine.postgres.PostgresErrors.isTransient;
 import static dev.tempdb.core.engine.postgres.PostgresSql.executeTargetSql;
 import static dev.tempdb.core.engine.postgres.PostgresSql.identifier;
 import static dev.tempdb.core.engine.postgres.PostgresSql.isSuperuser;
-import static dev.tempdb.core.engine.postgres.PostgresSql.isTransient;
 import static dev.tempdb.core.engine.postgres.PostgresSql.lockPrivileges;
 import static dev.tempdb.core.engine.postgres.PostgresSql.roleOid;
 import static dev.tempdb.core.engine.postgres.PostgresSql.terminateSessions;

@@ -1,6 +1,7 @@
 package dev.tempdb.core.engine.postgres;
 
 import static dev.tempdb.core.engine.Jdbc.execute;
+import static dev.tempdb.core.engine.postgres.PostgresErrors.isTransient;
 
 import dev.tempdb.core.engine.EngineException;
 import java.sql.Connection;
@@ -12,7 +13,8 @@ import java.util.OptionalLong;
 
 /**
  * What every part of the PostgreSQL engine shares: quoting for the few places where PostgreSQL
- * cannot take a bind parameter (DDL), catalog look-ups, the privileges lock and error triage.
+ * cannot take a bind parameter (DDL), catalog look-ups, the privileges lock and turning a
+ * SQLException into an {@link EngineException} (error triage itself is {@link PostgresErrors}).
  */
 final class PostgresSql {
   /** Advisory lock key serialising privilege changes ("tempdb" in ASCII). */
@@ -95,26 +97,5 @@ final class PostgresSql {
 
   static EngineException failure(String what, SQLException e) {
     return new EngineException(what + ": " + e.getMessage(), !isTransient(e), e);
-  }
-
-  /**
-   * Connection problems, resource shortages, serialisation failures, lock and statement timeouts
-   * and an operator intervention heal by themselves; everything else needs a person.
-   */
-  static boolean isTransient(SQLException e) {
-    String state = e.getSQLState();
-    if (state == null) {
-      return true;
-    }
-    // "tuple concurrently updated" (XX000): a concurrent privilege change outside our lock, e.g. a
-    // DBA's GRANT on the same object; trying again succeeds.
-    return state.startsWith("08")
-        || state.startsWith("40")
-        || (state.equals("XX000")
-            && String.valueOf(e.getMessage()).contains("concurrently updated"))
-        || state.startsWith("53")
-        || state.startsWith("57")
-        || state.startsWith("58")
-        || state.equals("55P03");
   }
 }

@@ -1,7 +1,7 @@
 package dev.tempdb.core.engine.postgres;
 
 import static dev.tempdb.core.engine.Jdbc.execute;
-import static dev.tempdb.core.engine.postgres.PostgresSql.isTransient;
+import static dev.tempdb.core.engine.postgres.PostgresErrors.isTransient;
 
 import dev.tempdb.core.engine.EngineException;
 import java.sql.Connection;
