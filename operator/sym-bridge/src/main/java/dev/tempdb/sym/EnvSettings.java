@@ -1,5 +1,6 @@
 package dev.tempdb.sym;
 
+import dev.tempdb.api.v1alpha1.DurationSyntax;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -12,7 +13,8 @@ public final class EnvSettings {
   private EnvSettings() {}
 
   /**
-   * A duration such as {@code 20s}, {@code 5m} or ISO-8601 {@code PT20S}; unset or blank gives the
+   * A duration in the API's syntax ({@code 20s}, {@code 5m}, {@code 1h30m}, as every TEMPDB_*
+   * setting takes), or ISO-8601 ({@code PT20S}, accepted as before); unset or blank gives the
    * fallback.
    *
    * @param rule what is allowed, for the error, e.g. "from 30s to 15m, e.g. 5m"
@@ -29,17 +31,21 @@ public final class EnvSettings {
     if (value == null || value.isBlank()) {
       return fallback;
     }
-    String v = value.trim().toUpperCase(Locale.ROOT);
-    try {
-      Duration d = Duration.parse(v.startsWith("P") ? v : "PT" + v);
-      if (d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
-        return d;
-      }
-    } catch (DateTimeParseException e) {
-      // reported below
+    String v = value.trim();
+    Duration d = DurationSyntax.parse(v.toLowerCase(Locale.ROOT)).orElseGet(() -> iso(v));
+    if (d != null && d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
+      return d;
     }
     throw new IllegalArgumentException(
         name + " must be a duration " + rule + " (got " + value + ")");
+  }
+
+  private static Duration iso(String value) {
+    try {
+      return Duration.parse(value.toUpperCase(Locale.ROOT));
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   /**

@@ -22,8 +22,8 @@ final class PostgresErrors {
    * insufficient resources (53), operator intervention (57: admin shutdown, statement timeout,
    * cannot connect now), system errors (58), lock not available (55P03) and "tuple concurrently
    * updated" heal by themselves; everything else (insufficient privilege, undefined object, syntax,
-   * invalid authorization) needs a person. An error without a SQLSTATE says nothing, and counts as
-   * transient.
+   * invalid authorization, and a dropped database, 57P04) needs a person. An error without a
+   * SQLSTATE says nothing, and counts as transient.
    */
   static boolean isTransient(SQLException e) {
     SQLException d = deciding(e);
@@ -38,7 +38,7 @@ final class PostgresErrors {
         || (state.equals("XX000")
             && String.valueOf(d.getMessage()).contains("concurrently updated"))
         || state.startsWith("53")
-        || state.startsWith("57")
+        || (state.startsWith("57") && !state.equals("57P04")) // 57P04: the database was dropped
         || state.startsWith("58")
         || state.equals("55P03");
   }

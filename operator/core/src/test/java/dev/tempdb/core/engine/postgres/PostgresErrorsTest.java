@@ -58,6 +58,7 @@ class PostgresErrorsTest {
         "23505", // unique_violation
         "55006", // object_in_use (not lock_not_available)
         "XX000", // internal_error, other than "tuple concurrently updated"
+        "57P04", // database_dropped: class 57, but it never comes back by itself
       })
   void needsAPerson(String sqlState) {
     assertThat(PostgresErrors.isTransient(state(sqlState))).as(sqlState).isFalse();
