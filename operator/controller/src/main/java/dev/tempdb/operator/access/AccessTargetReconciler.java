@@ -188,6 +188,21 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
           Reasons.SERVER_NOT_READY,
           "DatabaseServer " + spec.getServer() + " is not Ready");
     }
+    for (var sql :
+        List.of(
+            new SqlCheck(spec.getGrant(), "spec.grant"),
+            new SqlCheck(spec.getRevoke(), "spec.revoke"))) {
+      if (sql.source() != null
+          && sql.source().getInline() == null
+          && sql.source().getConfigMapKeyRef() == null) {
+        // The CRD's CEL rule refuses this; an API server without CEL may let it through.
+        return Conditions.of(
+            Conditions.READY,
+            false,
+            Reasons.INVALID_SPEC,
+            sql.field() + " sets neither inline nor configMapKeyRef; set one of them");
+      }
+    }
     for (SqlCheck entry :
         Stream.of(
                 sqlCheck(spec.getGrant(), "spec.grant"), sqlCheck(spec.getRevoke(), "spec.revoke"))

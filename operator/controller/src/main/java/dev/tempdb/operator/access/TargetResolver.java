@@ -137,6 +137,12 @@ public final class TargetResolver {
       return source.getInline();
     }
     var ref = source.getConfigMapKeyRef();
+    if (ref == null) {
+      // The CRD's CEL rule refuses this; an API server without CEL may let it through.
+      throw new TargetUnavailableException(
+          Reasons.INVALID_SPEC,
+          field + " sets neither inline nor configMapKeyRef; set one of them");
+    }
     String sql = value(ref).orElse(null);
     if (sql == null) {
       throw new TargetUnavailableException(

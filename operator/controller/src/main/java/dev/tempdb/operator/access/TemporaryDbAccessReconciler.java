@@ -156,10 +156,6 @@ public class TemporaryDbAccessReconciler
   }
 
   /**
-   * After a failed attempt (JOSDK retries with backoff), say so in status unless access is already
-   * granted; the message is the failure's own, which never carries a secret.
-   */
-  /**
    * After a failed attempt (JOSDK retries with backoff), record what the lifecycle says about it:
    * the status the failure carries, or why a grant or revocation is being retried.
    */
@@ -167,11 +163,11 @@ public class TemporaryDbAccessReconciler
   public ErrorStatusUpdateControl<TemporaryDbAccess> updateErrorStatus(
       TemporaryDbAccess access, Context<TemporaryDbAccess> context, Exception thrown) {
     Optional<TemporaryDbAccessStatus> status = lifecycle.afterFailure(access, unwrap(thrown));
+    if (status.isPresent() && status.get().getPhase() == Phase.Revoking) {
+      metrics.revocationFailed(access); // every failed attempt counts, not only the first
+    }
     if (status.isEmpty() || !StatusPatches.changed(access.getStatus(), status.get())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
-    }
-    if (status.get().getPhase() == Phase.Revoking) {
-      metrics.revocationFailed(access);
     }
     return ErrorStatusUpdateControl.patchStatus(withStatus(access, status.get()));
   }

@@ -24,7 +24,7 @@ final class ActiveHandler implements PhaseHandler {
       return strategy.revoke(view, Phase.Expired);
     }
     if (view.resolved() == null) {
-      return new Outcome.KeptWithoutTarget(view.unavailable().getMessage());
+      return new Outcome.KeptWithoutTarget(view.unavailableCondition().getMessage());
     }
     Lease lease;
     try {

@@ -3,6 +3,7 @@ package dev.tempdb.operator.lifecycle;
 import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.core.lease.Lease;
+import java.time.Instant;
 
 /**
  * New, Pending or Provisioning (a grant in progress, or retried after a failure): wait for the
@@ -18,11 +19,15 @@ final class NewRequestHandler implements PhaseHandler {
   @Override
   public Outcome handle(RequestView view) {
     if (view.resolved() == null) {
-      return new Outcome.Waiting(view.unavailable().reason(), view.unavailable().getMessage());
+      var why = view.unavailableCondition();
+      return new Outcome.Waiting(why.reason(), why.getMessage());
     }
     Lease lease;
     try {
-      lease = view.leaseFrom(view.now());
+      // A grant retried after it was Active (its user disappeared, publishing failed) keeps
+      // counting from the first grant: a retry never lengthens access.
+      String grantedAt = view.stored() == null ? null : view.stored().getGrantedAt();
+      lease = view.leaseFrom(grantedAt == null ? view.now() : Instant.parse(grantedAt));
     } catch (InvalidRequestException e) {
       return new Outcome.Refused(Reasons.INVALID_REQUEST, e.getMessage());
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * What a phase handler decided, before it is turned into status, events and a requeue: only {@link
  * OutcomeMapper} does that, so every decision is worded and recorded in one place.
  */
-public sealed interface Outcome {
+sealed interface Outcome {
 
   /** Nothing changes; look again after {@code recheckIn} (null: only when something changes). */
   record Unchanged(Duration recheckIn) implements Outcome {}
@@ -27,10 +27,16 @@ public sealed interface Outcome {
   record KeptWithoutTarget(String why) implements Outcome {}
 
   /**
-   * Cannot be granted as written: failed until the spec changes. Anything an attempt created has
-   * already been removed, so the status keeps no roles and no strategy.
+   * Cannot be granted as written: failed until the spec changes. Roles a RoleGrant request recorded
+   * stay recorded, so that deletion still revokes whatever a crashed attempt may have granted.
    */
   record Refused(String reason, String message) implements Outcome {}
+
+  /**
+   * The grant failed and everything it gave was taken back: failed, and the status records no roles
+   * and no strategy any more, so a spec change later starts afresh.
+   */
+  record GrantUndone(String reason, String message) implements Outcome {}
 
   /** A temporary user was created and its credentials published. */
   record Granted(String server, String username, Lease lease, PublishedCredentials credentials)

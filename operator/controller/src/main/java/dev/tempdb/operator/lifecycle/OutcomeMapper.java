@@ -12,6 +12,7 @@ import dev.tempdb.operator.lifecycle.Outcome.ChangeRefused;
 import dev.tempdb.operator.lifecycle.Outcome.DropFailed;
 import dev.tempdb.operator.lifecycle.Outcome.Ended;
 import dev.tempdb.operator.lifecycle.Outcome.Finished;
+import dev.tempdb.operator.lifecycle.Outcome.GrantUndone;
 import dev.tempdb.operator.lifecycle.Outcome.Granted;
 import dev.tempdb.operator.lifecycle.Outcome.Kept;
 import dev.tempdb.operator.lifecycle.Outcome.KeptWithoutTarget;
@@ -74,9 +75,12 @@ final class OutcomeMapper {
     }
     if (outcome instanceof Refused r) {
       TemporaryDbAccessStatus failed = next.failed(r.reason(), r.message());
-      failed.setRoles(null);
-      failed.setStrategy(null);
       warnOnce(access, failed, r.reason(), r.message());
+      return Step.then(failed, null);
+    }
+    if (outcome instanceof GrantUndone u) {
+      TemporaryDbAccessStatus failed = next.failedAndUndone(u.reason(), u.message());
+      warnOnce(access, failed, u.reason(), u.message());
       return Step.then(failed, null);
     }
     if (outcome instanceof Granted g) {
@@ -145,11 +149,11 @@ final class OutcomeMapper {
       return Step.then(status, deadlines.recheck());
     }
     if (outcome instanceof Ended e) {
-      events.normal(
-          access, e.phase() == Phase.Expired ? Reasons.EXPIRED : Reasons.REVOKED, e.how());
       if (e.leftBehind() != null) {
         events.warning(access, Reasons.DELIVERY_NOT_CONFIGURED, e.leftBehind());
       }
+      events.normal(
+          access, e.phase() == Phase.Expired ? Reasons.EXPIRED : Reasons.REVOKED, e.how());
       LOG.info("{}", e.how());
       if (deleting) {
         return Step.finished();

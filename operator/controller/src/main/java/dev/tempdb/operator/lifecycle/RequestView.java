@@ -27,8 +27,9 @@ import java.util.Optional;
  * @param strategy how access is granted: recorded in status once a grant started, else the target's
  * @param target the target as cached now, Ready or not; empty when it is gone
  * @param resolved the Ready target with its server, SQL and lease policy; null when unavailable
- * @param unavailable why {@code resolved} is null (a missing or not-Ready target or server, or a
- *     delivery the operator lacks)
+ * @param unavailable why {@code resolved} is null: a {@link ConditionException} for a missing or
+ *     not-Ready target or server or a delivery the operator lacks, anything else for a target that
+ *     cannot be read (only the phases that need the target see it)
  * @param deliverTo the sinks of the resolved delivery (empty when unavailable or RoleGrant)
  * @param server the server the user was created on (recorded in status), else the one the target
  *     names now; empty when neither exists
@@ -38,13 +39,13 @@ import java.util.Optional;
  * @param revokeSqlProblem why the revoke SQL cannot be read, or null
  * @param controlNamespace where targets and servers live, for messages
  */
-public record RequestView(
+record RequestView(
     TemporaryDbAccess access,
     Instant now,
     Strategy strategy,
     Optional<AccessTarget> target,
     ResolvedTarget resolved,
-    ConditionException unavailable,
+    RuntimeException unavailable,
     List<CredentialSink> deliverTo,
     Optional<DatabaseServer> server,
     String serverName,
@@ -67,6 +68,18 @@ public record RequestView(
                     + " not found in "
                     + controlNamespace
                     + "; restore it so the user can be removed"));
+  }
+
+  /**
+   * Why the target cannot be used, as a condition to report and wait on.
+   *
+   * @throws RuntimeException a failure that is not a plain condition, to be retried with backoff
+   */
+  ConditionException unavailableCondition() {
+    if (unavailable instanceof ConditionException condition) {
+      return condition;
+    }
+    throw unavailable;
   }
 
   /** The stored status; null for a new request. */

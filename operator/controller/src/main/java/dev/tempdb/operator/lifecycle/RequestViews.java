@@ -11,7 +11,6 @@ import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.operator.access.CredentialSinks;
 import dev.tempdb.operator.access.ResolvedTarget;
 import dev.tempdb.operator.access.TargetResolver;
-import dev.tempdb.operator.status.ConditionException;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
@@ -34,12 +33,13 @@ final class RequestViews {
     TemporaryDbAccessStatus stored = access.getStatus();
     Optional<AccessTarget> target = resolver.target(access.getSpec().getTarget());
     ResolvedTarget resolved = null;
-    ConditionException unavailable = null;
+    RuntimeException unavailable = null;
     List<CredentialSink> deliverTo = List.of();
     try {
       resolved = resolver.resolve(access);
       deliverTo = sinks.forMethods(resolved.delivery()); // a delivery the operator lacks: wait
-    } catch (ConditionException e) {
+    } catch (RuntimeException e) {
+      // Kept, not thrown: expiry, revocation, retention and deletion never wait for the target.
       resolved = null;
       unavailable = e;
     }
@@ -54,7 +54,7 @@ final class RequestViews {
     try {
       revokeSql =
           target.map(t -> resolver.sql(t.getSpec().getRevoke(), "spec.revoke")).orElse(null);
-    } catch (ConditionException e) {
+    } catch (RuntimeException e) {
       revokeSqlProblem = e.getMessage();
     }
     return new RequestView(

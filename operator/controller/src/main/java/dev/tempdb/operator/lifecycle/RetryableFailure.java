@@ -6,7 +6,7 @@ import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
  * Thrown so JOSDK retries with backoff, carrying the status that says why; the reconciler's error
  * handler records that status rather than building its own.
  */
-public final class RetryableFailure extends RuntimeException {
+final class RetryableFailure extends RuntimeException {
   private final transient TemporaryDbAccessStatus status;
 
   RetryableFailure(TemporaryDbAccessStatus status, RuntimeException cause) {
@@ -14,7 +14,7 @@ public final class RetryableFailure extends RuntimeException {
     this.status = status;
   }
 
-  public TemporaryDbAccessStatus status() {
+  TemporaryDbAccessStatus status() {
     return status;
   }
 }

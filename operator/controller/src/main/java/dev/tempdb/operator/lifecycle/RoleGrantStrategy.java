@@ -85,7 +85,7 @@ final class RoleGrantStrategy implements GrantStrategy {
       // Nothing may stay granted through a request that failed: take back what this attempt
       // may have given (unless another request holds it), then fail for a person to look at.
       endRoles(view.access(), engine, stored, false);
-      return new Refused(Reasons.GRANT_FAILED, e.getMessage());
+      return new Outcome.GrantUndone(Reasons.GRANT_FAILED, e.getMessage());
     }
     return new RolesHeld(lease, true);
   }

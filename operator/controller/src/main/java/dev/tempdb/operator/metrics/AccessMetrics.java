@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,11 +52,6 @@ public final class AccessMetrics {
                 "Requests whose lease is over but whose revocation has not succeeded yet, per"
                     + " target; anything above zero for long needs a human")
             .register(registry);
-  }
-
-  /** Metrics that go nowhere (tests that drive the lifecycle by hand). */
-  public static AccessMetrics discarding() {
-    return new AccessMetrics(new SimpleMeterRegistry());
   }
 
   /** One reconcile pass of {@code before} decided {@code after} at {@code now}. */

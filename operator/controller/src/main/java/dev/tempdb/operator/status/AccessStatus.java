@@ -58,12 +58,16 @@ public final class AccessStatus {
     return notGranted(Phase.Pending, reason, message);
   }
 
-  /**
-   * The request cannot be granted as written, or its target's SQL failed. Whatever an attempt
-   * created has been removed, so no roles and no strategy stay recorded: a spec change later starts
-   * afresh.
-   */
+  /** The request cannot be granted as written. Recorded roles stay: deletion revokes them. */
   public TemporaryDbAccessStatus failed(String reason, String message) {
+    return notGranted(Phase.Failed, reason, message);
+  }
+
+  /**
+   * The grant failed and what it gave was taken back: no roles and no strategy stay recorded, so a
+   * spec change later starts afresh.
+   */
+  public TemporaryDbAccessStatus failedAndUndone(String reason, String message) {
     // Conditions first: a RoleGrant request keeps its RolesGranted=False for people to read.
     TemporaryDbAccessStatus s = notGranted(Phase.Failed, reason, message);
     s.setRoles(null);

@@ -210,7 +210,8 @@ class ActiveTest {
 
     assertThat(withoutAws.status("r1").getMessage())
         .contains("AWS secret tempdb/r1 was NOT deleted");
-    assertThat(withoutAws.reasons()).endsWith("Warning " + Reasons.DELIVERY_NOT_CONFIGURED);
+    assertThat(withoutAws.reasons())
+        .endsWith("Warning " + Reasons.DELIVERY_NOT_CONFIGURED, "Normal " + Reasons.EXPIRED);
   }
 
   @Test
@@ -227,5 +228,36 @@ class ActiveTest {
     assertThat(world.status("r1").getGrantedFor().getTarget()).isEqualTo("readonly");
     assertThat(world.engine.calls).isEmpty();
     assertThat(world.reasons()).containsExactly("Warning " + Reasons.CHANGE_REFUSED);
+  }
+
+  @Test
+  void aTargetBrokenAfterTheGrantDoesNotStopExpiryRetentionOrDeletion() {
+    world.targets.get("readonly").getSpec().setMaxTtl("forever"); // Ready verdict now stale
+    world.targets.get("readonly").getSpec().setRevoke(new SqlSource()); // neither inline nor ref
+
+    world.advance(Duration.ofHours(2));
+    world.pass("r1");
+    assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Expired);
+    assertThat(world.engine.users).isEmpty();
+
+    world.advance(LifecycleWorld.RETENTION);
+    assertThat(world.pass("r1").done()).isTrue();
+    assertThat(world.delete("r1").done()).isTrue();
+  }
+
+  @Test
+  void aGrantRetriedAfterItsUserVanishedKeepsCountingFromTheFirstGrant() {
+    world.advance(Duration.ofMinutes(30));
+    world.engine.users.clear();
+    world.edit("r1", spec -> spec.setTtl("3h"));
+    world.secrets.failPublish = dev.tempdb.core.sink.SinkException.retryable("unavailable", null);
+    world.failingPass("r1");
+    assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Provisioning);
+
+    world.pass("r1");
+
+    assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Active);
+    assertThat(world.status("r1").getExpiresAt())
+        .isEqualTo(LifecycleWorld.START.plus(Duration.ofHours(3)).toString());
   }
 }

@@ -114,4 +114,13 @@ class DeletionTest {
 
     assertThat(world.engine.users).as("the recorded strategy decides, not the target's").isEmpty();
   }
+
+  @Test
+  void aTargetWithUnreadableSqlDoesNotHoldTheDeletionOfARequestNeverGranted() {
+    world.target("broken", spec -> spec.setGrant(new SqlSource()));
+    world.request("r1", "broken", "1h");
+    world.failingPassOrPass("r1");
+
+    assertThat(world.delete("r1").done()).isTrue();
+  }
 }

@@ -291,6 +291,16 @@ final class LifecycleWorld implements AccessEvents {
     }
   }
 
+  /** One reconcile that may fail (retried by JOSDK) or not; the status is stored either way. */
+  void failingPassOrPass(String name) {
+    TemporaryDbAccess access = copy(api.get(name));
+    try {
+      store(name, lifecycle.reconcile(access).status());
+    } catch (RuntimeException e) {
+      lifecycle.afterFailure(access, e).ifPresent(status -> store(name, status));
+    }
+  }
+
   /** One pass of the finalizer; when it is done the request is gone from the API. */
   Step delete(String name) {
     Step step = lifecycle.cleanup(copy(api.get(name)));

@@ -163,6 +163,25 @@ class RoleGrantTest {
     assertThat(world.engine.rolesOf.get("dana")).isEmpty();
   }
 
+  @Test
+  void rolesACrashedGrantMayHaveGivenAreStillRevokedAfterTheRequestFails() {
+    world.roleTarget("ledger", "ledger_reader");
+    world.engine.login("dana");
+    world.request("r1", "ledger", "1h");
+    world.pass("r1"); // recorded
+    world.passLosingStatus("r1"); // granted, then the operator died before recording Active
+    world.edit("r1", spec -> spec.setTtl("9h"));
+
+    world.pass("r1");
+    assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Failed);
+    assertThat(world.status("r1").getRoles())
+        .as("kept, so deletion knows what to revoke")
+        .hasSize(1);
+
+    world.delete("r1");
+    assertThat(world.engine.rolesOf.get("dana")).isEmpty();
+  }
+
   private String readyReason(String name) {
     return Conditions.find(world.status(name).getConditions(), Conditions.READY).get().getReason();
   }
