@@ -1,6 +1,5 @@
 package dev.tempdb.operator;
 
-import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.sink.CredentialSink;
 import dev.tempdb.core.sink.KubernetesSecretSink;
 import dev.tempdb.core.sink.aws.AwsSecretsManagerSink;
@@ -22,27 +21,12 @@ import dev.tempdb.operator.servers.ServerRegistry;
 import dev.tempdb.operator.sweep.OrphanSweeper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.RuntimeInfo;
-import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
-import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -135,7 +119,7 @@ public final class OperatorApp implements AutoCloseable {
     AwsSecretsManagerSink awsSink =
         secretsManager == null ? null : new AwsSecretsManagerSink(secretsManager, config.aws());
     CredentialSinks sinks = sinks(client, awsSink);
-    PrometheusMeterRegistry meters = meters();
+    PrometheusMeterRegistry meters = JosdkRuntime.meters();
     AccessMetrics metrics = new AccessMetrics(meters);
     ApiRequests requestsInApi = new ApiRequests(client, config);
 
@@ -155,7 +139,7 @@ public final class OperatorApp implements AutoCloseable {
         .description("1 on the replica that reconciles; alert unless exactly one has it")
         .register(meters);
 
-    Operator operator = operator(client, leadership, meters);
+    Operator operator = JosdkRuntime.operator(client, leadership, meters);
     operator.register(
         new DatabaseServerReconciler(registry, clock),
         c -> c.settingNamespaces(config.controlNamespace()));
@@ -170,7 +154,7 @@ public final class OperatorApp implements AutoCloseable {
                     config, resolver, registry, sinks, events, requestsInApi, requestsInApi, clock),
             metrics,
             clock);
-    operator.register(requests, c -> requestControllerSettings(c, config));
+    operator.register(requests, c -> JosdkRuntime.requestControllerSettings(c, config));
 
     // Probes answer from the start: startup says "not yet" until the caches are synced.
     AtomicBoolean started = new AtomicBoolean();
@@ -183,7 +167,7 @@ public final class OperatorApp implements AutoCloseable {
                 new HealthState(
                     started.get(),
                     leadership.hasLost(),
-                    started.get() ? unhealthy(operator.getRuntimeInfo()) : Map.of()));
+                    started.get() ? JosdkRuntime.unhealthy(operator.getRuntimeInfo()) : Map.of()));
     try {
       operator.start();
     } catch (RuntimeException e) {
@@ -220,62 +204,6 @@ public final class OperatorApp implements AutoCloseable {
     return new CredentialSinks(available);
   }
 
-  private static PrometheusMeterRegistry meters() {
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // JOSDK labels reconciles with their retry number, and revocation retries without limit: one
-    // new series per attempt. Beyond a few attempts the number says nothing more.
-    meters
-        .config()
-        .meterFilter(
-            MeterFilter.replaceTagValues(
-                "reconciliations.retries.number", n -> n.matches("[0-3]") ? n : "4+"));
-    new JvmMemoryMetrics().bindTo(meters);
-    new JvmGcMetrics().bindTo(meters);
-    new JvmThreadMetrics().bindTo(meters);
-    new ProcessorMetrics().bindTo(meters);
-    new UptimeMetrics().bindTo(meters);
-    return meters;
-  }
-
-  private static Operator operator(
-      KubernetesClient client, Leadership leadership, PrometheusMeterRegistry meters) {
-    return new Operator(
-        o -> {
-          o.withKubernetesClient(client)
-              .withCloseClientOnStop(false)
-              // Status is patched with merge patches: the fabric8 mock server (tests, sandbox)
-              // does not implement server-side apply.
-              .withUseSSAToPatchPrimaryResource(false)
-              // Resource versions are comparable (etcd revisions): an event older than a status
-              // we just wrote must not replace it in the cache.
-              .withParseResourceVersions(true)
-              .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
-              // Per-resource metrics would label by request: unbounded, and they name people.
-              .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(meters));
-          if (leadership.electionEnabled()) {
-            o.withLeaderElectionConfiguration(leadership.josdkConfiguration());
-          }
-        });
-  }
-
-  private static void requestControllerSettings(
-      ControllerConfigurationOverrider<TemporaryDbAccess> c, OperatorConfig config) {
-    // Revocation must never give up: retry without limit, backing off to once a minute, and look
-    // at every request at least every 10 minutes whatever happens.
-    c.withRetry(
-        new GenericRetry()
-            .setInitialInterval(Duration.ofSeconds(1))
-            .setIntervalMultiplier(2)
-            .setMaxInterval(Duration.ofMinutes(1).toMillis())
-            .withoutMaxAttempts());
-    c.withReconciliationMaxInterval(Duration.ofMinutes(10));
-    if (config.watchNamespaces().isEmpty()) {
-      c.watchingAllNamespaces();
-    } else {
-      c.settingNamespaces(config.watchNamespaces());
-    }
-  }
-
   private static ScheduledExecutorService scheduleSweeps(
       OrphanSweeper sweeper, Leadership leadership, OperatorConfig config) {
     ScheduledExecutorService scheduler =
@@ -292,18 +220,6 @@ public final class OperatorApp implements AutoCloseable {
         every,
         TimeUnit.MILLISECONDS);
     return scheduler;
-  }
-
-  private static Map<String, Set<String>> unhealthy(RuntimeInfo info) {
-    Map<String, Set<String>> unhealthy = new TreeMap<>();
-    info.unhealthyEventSources()
-        .forEach(
-            (controller, sources) -> {
-              if (!sources.isEmpty()) {
-                unhealthy.put(controller, new TreeSet<>(sources.keySet()));
-              }
-            });
-    return unhealthy;
   }
 
   public OrphanSweeper sweeper() {
