@@ -14,6 +14,7 @@ import dev.tempdb.core.naming.Passwords;
 import dev.tempdb.core.naming.Usernames;
 import dev.tempdb.operator.testing.LogCapture;
 import dev.tempdb.operator.testing.OperatorFixture;
+import dev.tempdb.operator.testing.ScrapedMetrics;
 import dev.tempdb.operator.testing.TestDatabase;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -302,8 +303,13 @@ abstract class AccessScenariosContract {
     assertThat(db.userExists(user)).isTrue();
     assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
     op.awaitEvent(name, "DropFailed");
-    // Retried every recheck interval (2 s here), but warned about once.
-    Thread.sleep(5000);
+    // Retried every recheck interval (2 s here), but warned about once: wait until the operator
+    // has failed twice more since the warning (the first failure may not be counted yet when the
+    // event is seen), then count the warnings.
+    double failures = Math.max(1, ScrapedMetrics.revocationFailures(op.app(), target));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> ScrapedMetrics.revocationFailures(op.app(), target) >= failures + 2);
     assertThat(op.eventsFor(name)).filteredOn(e -> "DropFailed".equals(e.getReason())).hasSize(1);
 
     // The DBA hands over what pinned the user; the next retry finishes.

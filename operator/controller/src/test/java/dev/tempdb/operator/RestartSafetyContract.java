@@ -15,6 +15,7 @@ import dev.tempdb.core.sink.GrantOwner;
 import dev.tempdb.core.sink.KubernetesSecretSink;
 import dev.tempdb.operator.servers.ServerRegistry;
 import dev.tempdb.operator.testing.OperatorFixture;
+import dev.tempdb.operator.testing.ScrapedMetrics;
 import dev.tempdb.operator.testing.TestDatabase;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.sql.Connection;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,8 +113,7 @@ abstract class RestartSafetyContract {
 
     crash();
     restart();
-    // Give the restarted operator time to reconcile everything it finds.
-    Thread.sleep(3000);
+    awaitOperatorCaughtUp();
 
     Secret after = op.secret(active.getStatus().getCredentials().getKubernetesSecret());
     assertThat(after.getMetadata().getResourceVersion())
@@ -147,8 +148,8 @@ abstract class RestartSafetyContract {
       secretVersions.put(name, secret.getMetadata().getResourceVersion());
       passwords.put(name, OperatorFixture.decode(secret).get("password"));
     }
-    // Long enough for any late, stale event to be reconciled.
-    Thread.sleep(2000);
+    // Until any late, stale event has been reconciled.
+    awaitOperatorCaughtUp();
 
     for (String name : names) {
       TemporaryDbAccess active = op.get(name);
@@ -276,10 +277,19 @@ abstract class RestartSafetyContract {
     Connection session = db.login(user, password);
     crash();
 
-    Instant expiresAt = Instant.parse(active.getStatus().getExpiresAt());
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis()) + 2500);
+    // PostgreSQL: VALID UNTIL. MySQL/MariaDB: the expiry event locked the account and killed the
+    // user's sessions.
+    Duration untilExpiry =
+        Duration.between(Instant.now(), Instant.parse(active.getStatus().getExpiresAt()));
+    Awaitility.await()
+        .pollDelay(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry)
+        .atMost(untilExpiry.plusSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                refusesLogin(user, password)
+                    && (engineKind == Engine.POSTGRESQL || !session.isValid(1)));
 
-    // PostgreSQL: VALID UNTIL. MySQL/MariaDB: the expiry event locked the account.
     assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
     if (engineKind != Engine.POSTGRESQL) {
       // MySQL and MariaDB: the same event also killed the user's sessions.
@@ -294,6 +304,38 @@ abstract class RestartSafetyContract {
     assertThat(session.isValid(1)).isFalse();
     session.close();
     assertThat(db.userExists(user)).isFalse();
+  }
+
+  private boolean refusesLogin(String user, String password) {
+    try (Connection c = db.login(user, password)) {
+      return false;
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Waits for the positive signal that the running operator has looked at every request before a
+   * test asserts it changed nothing: its cache holds every Active request of the vault-read target
+   * as Active (it has seen its own status writes come back), it has started at least one pass per
+   * request in the API (each is reconciled once when the operator starts), and every pass it
+   * started has finished, with none queued or running.
+   */
+  private void awaitOperatorCaughtUp() {
+    List<TemporaryDbAccess> requests =
+        op.client().resources(TemporaryDbAccess.class).inAnyNamespace().list().getItems();
+    long active =
+        requests.stream()
+            .filter(r -> named("vault-read").equals(r.getSpec().getTarget()))
+            .filter(r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Active)
+            .count();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                ScrapedMetrics.activeInCache(op.app(), named("vault-read")) == active
+                    && ScrapedMetrics.requestPassesSettled(op.app(), requests.size()));
   }
 
   @Test
