@@ -35,19 +35,33 @@ public final class ScrapedMetrics {
 
   /**
    * Whether this operator has finished every reconcile pass over TemporaryDbAccess requests it has
-   * started, at least {@code atLeast} of them since it started, and has none queued or running
-   * (JOSDK's own counters and gauges, which label by the resource's kind).
+   * started, at least {@code atLeast} of them since it started, and has none queued or running.
    */
   public static boolean requestPassesSettled(OperatorApp app, int atLeast) {
-    String kind = "kind=\"TemporaryDbAccess\"";
-    double started = sum(app, "operator_sdk_reconciliations_started_total", kind);
+    return passesSettled(app, "TemporaryDbAccess", atLeast);
+  }
+
+  /**
+   * As {@link #requestPassesSettled}, for the resources of {@code kind} (JOSDK's own counters and
+   * gauges: the counters are labelled by the resource's kind, the gauges named by the controller,
+   * whose name is the kind in lower case).
+   */
+  public static boolean passesSettled(OperatorApp app, String kind, double atLeast) {
+    String label = "kind=\"" + kind + "\"";
+    String controller = kind.toLowerCase(java.util.Locale.ROOT);
+    double started = passesStarted(app, kind);
     double finished =
-        sum(app, "operator_sdk_reconciliations_success_total", kind)
-            + sum(app, "operator_sdk_reconciliations_failed_total", kind);
+        sum(app, "operator_sdk_reconciliations_success_total", label)
+            + sum(app, "operator_sdk_reconciliations_failed_total", label);
     return started >= atLeast
         && finished >= started
-        && sum(app, "operator_sdk_reconciliations_queue_size_temporarydbaccess") == 0
-        && sum(app, "operator_sdk_reconciliations_executions_temporarydbaccess") == 0;
+        && sum(app, "operator_sdk_reconciliations_queue_size_" + controller) == 0
+        && sum(app, "operator_sdk_reconciliations_executions_" + controller) == 0;
+  }
+
+  /** Reconcile passes over resources of {@code kind} this operator has started. */
+  public static double passesStarted(OperatorApp app, String kind) {
+    return sum(app, "operator_sdk_reconciliations_started_total", "kind=\"" + kind + "\"");
   }
 
   /** Requests for {@code target} that are Active in this operator's cache. */
