@@ -6,6 +6,7 @@ import dev.tempdb.api.v1alpha1.ConnectionSettings;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DatabaseServerSpec;
 import dev.tempdb.operator.testing.OperatorFixture;
+import dev.tempdb.operator.testing.ScrapedMetrics;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -125,12 +126,27 @@ class DatabaseServerSpecIT {
     Condition first = awaitReady(name, "InvalidSpec", 10);
     String version = server(name).get().getMetadata().getResourceVersion();
 
-    // The admin Secret changing brings a reconcile: the status must stay as it was.
+    // The admin Secret changing brings a reconcile of every server that names it: once those
+    // passes have run (and nothing is left queued or running), the status must be as it was.
+    awaitServerPassesSettled(0);
+    double before = ScrapedMetrics.passesStarted(op.app(), "DatabaseServer");
+    long naming =
+        op
+            .client()
+            .resources(DatabaseServer.class)
+            .inNamespace(OperatorFixture.CONTROL_NS)
+            .list()
+            .getItems()
+            .stream()
+            .filter(s -> s.getSpec() != null && s.getSpec().getAdminCredentials() != null)
+            .filter(
+                s ->
+                    (OperatorFixture.SERVER + "-admin")
+                        .equals(s.getSpec().getAdminCredentials().getSecretName()))
+            .count();
     touchAdminSecret();
-    Awaitility.await()
-        .during(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> server(name).get().getMetadata().getResourceVersion().equals(version));
+    awaitServerPassesSettled(before + naming);
+    assertThat(server(name).get().getMetadata().getResourceVersion()).isEqualTo(version);
     assertThat(readyOf(name)).isEqualTo(first);
 
     server(name)
@@ -213,6 +229,13 @@ class DatabaseServerSpecIT {
         .resources(DatabaseServer.class)
         .inNamespace(OperatorFixture.CONTROL_NS)
         .withName(name);
+  }
+
+  private static void awaitServerPassesSettled(double atLeast) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> ScrapedMetrics.passesSettled(op.app(), "DatabaseServer", atLeast));
   }
 
   private static void touchAdminSecret() {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Kubernetes-side behaviour of requests, targets and servers that does not depend on the engine
  * (run on PostgreSQL), plus PostgreSQL's REASSIGN OWNED. The life of a request on every engine is
- * in AccessScenariosIT.
+ * in AccessScenariosContract.
  */
 class TemporaryDbAccessIT {
   static final String READONLY_SQL =

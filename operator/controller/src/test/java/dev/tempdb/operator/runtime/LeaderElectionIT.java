@@ -103,8 +103,13 @@ class LeaderElectionIT {
     await().atMost(Duration.ofSeconds(40)).until(() -> probe(port, "/healthz/live") != 200);
     // It stopped reconciling: a new request is not served by it (nor by the standby, which
     // respects the other holder's lease).
+    long leaseChecks = leaseReadsBy("replica-b");
     op.request("le-3", "le-read", "cyd@acme-corp.example", "1h");
-    Thread.sleep(3000);
+    // The standby is alive and has looked at the Lease twice (every retry period, 1 s) since the
+    // request exists, finding it held by the other holder each time.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> leaseReadsBy("replica-b") >= leaseChecks + 2);
     assertThat(op.get("le-3").getStatus()).isNull();
     assertThat(second.isLeading()).isFalse();
   }
@@ -147,6 +152,13 @@ class LeaderElectionIT {
         .get()
         .getSpec()
         .getHolderIdentity();
+  }
+
+  private long leaseReadsBy(String replica) {
+    return KubernetesFixture.get().requestsFrom(replica).stream()
+        .filter(r -> r.method().equals("GET"))
+        .filter(r -> r.path().endsWith("/leases/" + lease))
+        .count();
   }
 
   private static java.util.List<String> writesToRequests(String replica) {

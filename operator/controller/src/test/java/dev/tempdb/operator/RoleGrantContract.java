@@ -22,24 +22,24 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The RoleGrant strategy on real databases: people's own users gain a role while a request is
  * active and lose it at the end, proven by logging in as them.
+ *
+ * <p>One concrete class per engine (not a parameterized class), so that each engine's report counts
+ * its own tests; each class runs its own operator, started once for its tests.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(
-    value = Engine.class,
-    names = {"POSTGRESQL", "MARIADB", "MYSQL"})
-class RoleGrantIT {
+abstract class RoleGrantContract {
   static final String PASSWORD = "Own-Password-1";
   static OperatorFixture op;
 
-  @Parameter Engine engineKind;
+  final Engine engineKind;
   TestDatabase db;
+
+  RoleGrantContract(Engine engineKind) {
+    this.engineKind = engineKind;
+  }
 
   @BeforeAll
   static void start() {

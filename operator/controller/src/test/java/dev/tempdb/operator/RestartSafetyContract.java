@@ -15,6 +15,7 @@ import dev.tempdb.core.sink.GrantOwner;
 import dev.tempdb.core.sink.KubernetesSecretSink;
 import dev.tempdb.operator.servers.ServerRegistry;
 import dev.tempdb.operator.testing.OperatorFixture;
+import dev.tempdb.operator.testing.ScrapedMetrics;
 import dev.tempdb.operator.testing.TestDatabase;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.sql.Connection;
@@ -23,35 +24,36 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Crash and restart safety on every engine: the operator is stopped at a chosen point (as a crash
  * leaves things), the state a crashed attempt would have left is recreated, and a restarted
  * operator must end with exactly one user and consistent, working credentials.
+ *
+ * <p>One concrete class per engine (not a parameterized class), so that each engine's report counts
+ * its own tests; each class runs its own operator, started once for its tests.
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(
-    value = Engine.class,
-    names = {"POSTGRESQL", "MARIADB", "MYSQL"})
-class RestartSafetyIT {
+abstract class RestartSafetyContract {
   static OperatorFixture op;
-  static final Map<Engine, DatabaseEngine> ENGINES = new EnumMap<>(Engine.class);
 
-  @Parameter Engine engineKind;
+  /** This class's server, as the crashed attempts use it; opened by the first test. */
+  static DatabaseEngine engine;
+
+  final Engine engineKind;
   TestDatabase db;
-  DatabaseEngine engine;
+
+  RestartSafetyContract(Engine engineKind) {
+    this.engineKind = engineKind;
+  }
 
   @BeforeAll
   static void start() {
@@ -61,13 +63,12 @@ class RestartSafetyIT {
   @BeforeEach
   void prepareServer() {
     db = TestDatabase.of(engineKind);
-    if (!ENGINES.containsKey(engineKind)) {
+    if (engine == null) {
       op.server(db);
       db.recreateSchema("vault", "items (id int)", "allow_list (id int PRIMARY KEY)");
       op.target(db.key(), named("vault-read"), db.readonlySql("vault"), null, "8h");
-      ENGINES.put(engineKind, DatabaseEngines.open(db.endpoint("restart"), Clock.systemUTC()));
+      engine = DatabaseEngines.open(db.endpoint("restart"), Clock.systemUTC());
     }
-    engine = ENGINES.get(engineKind);
   }
 
   private String named(String name) {
@@ -84,7 +85,10 @@ class RestartSafetyIT {
 
   @AfterAll
   static void stop() {
-    ENGINES.values().forEach(DatabaseEngine::close);
+    if (engine != null) {
+      engine.close();
+      engine = null;
+    }
     op.close();
   }
 
@@ -109,8 +113,7 @@ class RestartSafetyIT {
 
     crash();
     restart();
-    // Give the restarted operator time to reconcile everything it finds.
-    Thread.sleep(3000);
+    awaitOperatorCaughtUp();
 
     Secret after = op.secret(active.getStatus().getCredentials().getKubernetesSecret());
     assertThat(after.getMetadata().getResourceVersion())
@@ -145,8 +148,8 @@ class RestartSafetyIT {
       secretVersions.put(name, secret.getMetadata().getResourceVersion());
       passwords.put(name, OperatorFixture.decode(secret).get("password"));
     }
-    // Long enough for any late, stale event to be reconciled.
-    Thread.sleep(2000);
+    // Until any late, stale event has been reconciled.
+    awaitOperatorCaughtUp();
 
     for (String name : names) {
       TemporaryDbAccess active = op.get(name);
@@ -274,10 +277,19 @@ class RestartSafetyIT {
     Connection session = db.login(user, password);
     crash();
 
-    Instant expiresAt = Instant.parse(active.getStatus().getExpiresAt());
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiresAt).toMillis()) + 2500);
+    // PostgreSQL: VALID UNTIL. MySQL/MariaDB: the expiry event locked the account and killed the
+    // user's sessions.
+    Duration untilExpiry =
+        Duration.between(Instant.now(), Instant.parse(active.getStatus().getExpiresAt()));
+    Awaitility.await()
+        .pollDelay(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry)
+        .atMost(untilExpiry.plusSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                refusesLogin(user, password)
+                    && (engineKind == Engine.POSTGRESQL || !session.isValid(1)));
 
-    // PostgreSQL: VALID UNTIL. MySQL/MariaDB: the expiry event locked the account.
     assertThatThrownBy(() -> db.login(user, password)).isInstanceOf(SQLException.class);
     if (engineKind != Engine.POSTGRESQL) {
       // MySQL and MariaDB: the same event also killed the user's sessions.
@@ -292,6 +304,38 @@ class RestartSafetyIT {
     assertThat(session.isValid(1)).isFalse();
     session.close();
     assertThat(db.userExists(user)).isFalse();
+  }
+
+  private boolean refusesLogin(String user, String password) {
+    try (Connection c = db.login(user, password)) {
+      return false;
+    } catch (SQLException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Waits for the positive signal that the running operator has looked at every request before a
+   * test asserts it changed nothing: its cache holds every Active request of the vault-read target
+   * as Active (it has seen its own status writes come back), it has started at least one pass per
+   * request in the API (each is reconciled once when the operator starts), and every pass it
+   * started has finished, with none queued or running.
+   */
+  private void awaitOperatorCaughtUp() {
+    List<TemporaryDbAccess> requests =
+        op.client().resources(TemporaryDbAccess.class).inAnyNamespace().list().getItems();
+    long active =
+        requests.stream()
+            .filter(r -> named("vault-read").equals(r.getSpec().getTarget()))
+            .filter(r -> r.getStatus() != null && r.getStatus().getPhase() == Phase.Active)
+            .count();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                ScrapedMetrics.activeInCache(op.app(), named("vault-read")) == active
+                    && ScrapedMetrics.requestPassesSettled(op.app(), requests.size()));
   }
 
   @Test
