@@ -16,9 +16,6 @@ import java.util.Arrays;
  * nothing happened, instead of sleeping for a while.
  */
 public final class ScrapedMetrics {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
   private ScrapedMetrics() {}
 
   /**
@@ -76,8 +73,11 @@ public final class ScrapedMetrics {
 
   private static String scrape(OperatorApp app) {
     try {
+      // A client per scrape: a pooled keep-alive connection may belong to a management server
+      // that an operator restart closed, and then answers with no bytes at all.
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       HttpResponse<String> response =
-          HTTP.send(
+          http.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + app.managementPort() + "/metrics"))
                   .timeout(Duration.ofSeconds(5))
