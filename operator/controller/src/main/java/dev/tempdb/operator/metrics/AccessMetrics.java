@@ -114,12 +114,32 @@ public final class AccessMetrics {
     Map<String, Integer> revokingByTarget = new TreeMap<>();
     requests.forEach(
         r -> {
-          String target = r.getSpec().getTarget();
+          // Only requests that were granted: their target was checked and exists. Anything else
+          // may have no spec or any name at all (hostile input), which must neither break the
+          // scrape nor add series.
+          String target = grantedTarget(r);
+          if (target == null) {
+            return;
+          }
           activeByTarget.merge(target, phase(r) == Phase.Active ? 1 : 0, Integer::sum);
           revokingByTarget.merge(target, phase(r) == Phase.Revoking ? 1 : 0, Integer::sum);
         });
     active.register(rows(activeByTarget), true);
     revoking.register(rows(revokingByTarget), true);
+  }
+
+  /** The target a request was granted for; null when it never was. */
+  private static String grantedTarget(TemporaryDbAccess r) {
+    TemporaryDbAccessStatus status = r.getStatus();
+    if (status == null) {
+      return null;
+    }
+    if (status.getGrantedFor() != null) {
+      return status.getGrantedFor().getTarget();
+    }
+    // Granted before grantedFor was recorded: the spec's target was checked then.
+    boolean granted = status.getPhase() == Phase.Active || status.getPhase() == Phase.Revoking;
+    return granted && r.getSpec() != null ? r.getSpec().getTarget() : null;
   }
 
   private void revoked(TemporaryDbAccess before, Instant now) {
