@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Reports whether an AccessTarget can be granted: its server exists and is Ready, its SQL can be
@@ -188,34 +187,13 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
           Reasons.SERVER_NOT_READY,
           "DatabaseServer " + spec.getServer() + " is not Ready");
     }
-    for (var sql :
+    for (SqlCheck sql :
         List.of(
             new SqlCheck(spec.getGrant(), "spec.grant"),
             new SqlCheck(spec.getRevoke(), "spec.revoke"))) {
-      if (sql.source() != null
-          && sql.source().getInline() == null
-          && sql.source().getConfigMapKeyRef() == null) {
-        // The CRD's CEL rule refuses this; an API server without CEL may let it through.
-        return Conditions.of(
-            Conditions.READY,
-            false,
-            Reasons.INVALID_SPEC,
-            sql.field() + " sets neither inline nor configMapKeyRef; set one of them");
-      }
-    }
-    for (SqlCheck entry :
-        Stream.of(
-                sqlCheck(spec.getGrant(), "spec.grant"), sqlCheck(spec.getRevoke(), "spec.revoke"))
-            .filter(Objects::nonNull)
-            .toList()) {
-      var ref = entry.source().getConfigMapKeyRef();
-      if (ConfigMapKeys.value(configMaps.get(new ResourceID(ref.getName(), namespace)), ref)
-          .isEmpty()) {
-        return Conditions.of(
-            Conditions.READY,
-            false,
-            Reasons.SQL_NOT_FOUND,
-            ConfigMapKeys.notFound(ref, entry.field() + ".configMapKeyRef", namespace));
+      Conditions.Desired problem = sqlProblem(sql, namespace);
+      if (problem != null) {
+        return problem;
       }
     }
     Conditions.Desired userMap = checkUserMap(spec, namespace);
@@ -251,10 +229,25 @@ public class AccessTargetReconciler implements Reconciler<AccessTarget> {
 
   private record SqlCheck(SqlSource source, String field) {}
 
-  private static SqlCheck sqlCheck(SqlSource source, String field) {
-    return source == null || source.getConfigMapKeyRef() == null
-        ? null
-        : new SqlCheck(source, field);
+  /** Why the SQL a field names cannot be read, or null when it can (or the field is unset). */
+  private Conditions.Desired sqlProblem(SqlCheck sql, String namespace) {
+    if (sql.source() == null || sql.source().getInline() != null) {
+      return null;
+    }
+    var ref = sql.source().getConfigMapKeyRef();
+    if (ref == null) {
+      return Conditions.of(
+          Conditions.READY, false, Reasons.INVALID_SPEC, TargetResolver.noSqlSource(sql.field()));
+    }
+    if (ConfigMapKeys.value(configMaps.get(new ResourceID(ref.getName(), namespace)), ref)
+        .isEmpty()) {
+      return Conditions.of(
+          Conditions.READY,
+          false,
+          Reasons.SQL_NOT_FOUND,
+          ConfigMapKeys.notFound(ref, sql.field() + ".configMapKeyRef", namespace));
+    }
+    return null;
   }
 
   private static boolean usesConfigMap(AccessTarget target, String name) {

@@ -125,6 +125,14 @@ public final class TargetResolver {
   }
 
   /**
+   * Why a SqlSource with neither inline SQL nor a ConfigMap key is refused. The CRD's CEL rule
+   * refuses it already; an API server without CEL may let it through.
+   */
+  static String noSqlSource(String field) {
+    return field + " sets neither inline nor configMapKeyRef; set one of them";
+  }
+
+  /**
    * Reads inline SQL or a ConfigMap key.
    *
    * @throws TargetUnavailableException when the ConfigMap or key is missing
@@ -138,10 +146,7 @@ public final class TargetResolver {
     }
     var ref = source.getConfigMapKeyRef();
     if (ref == null) {
-      // The CRD's CEL rule refuses this; an API server without CEL may let it through.
-      throw new TargetUnavailableException(
-          Reasons.INVALID_SPEC,
-          field + " sets neither inline nor configMapKeyRef; set one of them");
+      throw new TargetUnavailableException(Reasons.INVALID_SPEC, noSqlSource(field));
     }
     String sql = value(ref).orElse(null);
     if (sql == null) {

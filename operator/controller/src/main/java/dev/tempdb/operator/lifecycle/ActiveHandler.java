@@ -28,8 +28,7 @@ final class ActiveHandler implements PhaseHandler {
     }
     Lease lease;
     try {
-      // The lease counts from the first grant, whatever was edited since.
-      lease = view.leaseFrom(java.time.Instant.parse(view.stored().getGrantedAt()));
+      lease = view.lease(); // from the first grant, whatever was edited since
     } catch (InvalidRequestException e) {
       return new Outcome.ChangeRefused(e.getMessage());
     }

@@ -3,7 +3,6 @@ package dev.tempdb.operator.lifecycle;
 import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.core.lease.Lease;
-import java.time.Instant;
 
 /**
  * New, Pending or Provisioning (a grant in progress, or retried after a failure): wait for the
@@ -24,10 +23,7 @@ final class NewRequestHandler implements PhaseHandler {
     }
     Lease lease;
     try {
-      // A grant retried after it was Active (its user disappeared, publishing failed) keeps
-      // counting from the first grant: a retry never lengthens access.
-      String grantedAt = view.stored() == null ? null : view.stored().getGrantedAt();
-      lease = view.leaseFrom(grantedAt == null ? view.now() : Instant.parse(grantedAt));
+      lease = view.lease();
     } catch (InvalidRequestException e) {
       return new Outcome.Refused(Reasons.INVALID_REQUEST, e.getMessage());
     }

@@ -105,19 +105,24 @@ record RequestView(
     return Instant.parse(stored().getExpiresAt());
   }
 
-  /** The lease the spec asks for, counted from {@code grantedAt}, under the target's policy. */
-  public Lease leaseFrom(Instant grantedAt) throws InvalidRequestException {
+  /**
+   * The lease the spec asks for under the target's policy, counted from the first grant (kept in
+   * status through lease changes and retried grants, so a retry never lengthens access), or from
+   * now for a request never granted.
+   */
+  public Lease lease() throws InvalidRequestException {
+    String grantedAt = stored() == null ? null : stored().getGrantedAt();
     return resolved
         .leasePolicy()
-        .leaseFor(grantedAt, access.getSpec().getTtl(), access.getSpec().getExpiresAt());
+        .leaseFor(
+            grantedAt == null ? now : Instant.parse(grantedAt),
+            access.getSpec().getTtl(),
+            access.getSpec().getExpiresAt());
   }
 
   /** What happens to what the user owns: the target's choice, Reassign when it is gone. */
   public OwnedObjects ownedObjects() {
-    return target
-        .map(t -> t.getSpec().getOwnedObjects())
-        .filter(o -> o != null)
-        .orElse(OwnedObjects.Reassign);
+    return target.map(t -> t.getSpec().getOwnedObjects()).orElse(OwnedObjects.Reassign);
   }
 
   /** RoleGrant: whether revocation ends the user's sessions (false when the target is gone). */

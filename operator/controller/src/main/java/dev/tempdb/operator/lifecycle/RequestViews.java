@@ -52,8 +52,12 @@ final class RequestViews {
     String revokeSql = null;
     String revokeSqlProblem = null;
     try {
+      // Resolving read it already when the target is Ready; else it is read on its own, since
+      // revocation does not wait for the target to be Ready.
       revokeSql =
-          target.map(t -> resolver.sql(t.getSpec().getRevoke(), "spec.revoke")).orElse(null);
+          resolved != null
+              ? resolved.revokeSql()
+              : target.map(t -> resolver.sql(t.getSpec().getRevoke(), "spec.revoke")).orElse(null);
     } catch (RuntimeException e) {
       revokeSqlProblem = e.getMessage();
     }
@@ -89,10 +93,7 @@ final class RequestViews {
     if (phase == Phase.Active || phase == Phase.Revoking) {
       return Strategy.TemporaryUser;
     }
-    return target
-        .map(t -> t.getSpec().getStrategy())
-        .filter(s -> s != null)
-        .orElse(Strategy.TemporaryUser);
+    return target.map(t -> t.getSpec().getStrategy()).orElse(Strategy.TemporaryUser);
   }
 
   /**

@@ -21,6 +21,7 @@ import dev.tempdb.operator.access.TargetResolver;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.events.AccessEvents;
 import dev.tempdb.operator.status.Conditions;
+import dev.tempdb.operator.status.StatusPatches;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -322,8 +323,7 @@ final class LifecycleWorld implements AccessEvents {
 
   private void store(String name, TemporaryDbAccessStatus status) {
     TemporaryDbAccess access = api.get(name);
-    if (status != null
-        && !Serialization.asJson(status).equals(Serialization.asJson(access.getStatus()))) {
+    if (status != null && StatusPatches.changed(access.getStatus(), status)) {
       access.setStatus(copy(status));
       access.getMetadata().setResourceVersion(String.valueOf(resourceVersion++));
     }

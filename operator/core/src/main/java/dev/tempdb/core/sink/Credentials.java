@@ -66,7 +66,7 @@ public record Credentials(
    * anyway; with TLS the password travels inside it and no key is needed.
    */
   private boolean needsServerPublicKey() {
-    return engine == Engine.MYSQL && tls() == TlsMode.DISABLE;
+    return engine == Engine.MYSQL && TlsParameters.orDefault(tlsMode) == TlsMode.DISABLE;
   }
 
   /**
@@ -94,10 +94,6 @@ public record Credentials(
         + encode(password)
         + tls
         + (needsServerPublicKey() ? "&allowPublicKeyRetrieval=true" : "");
-  }
-
-  private TlsMode tls() {
-    return tlsMode == null ? TlsMode.REQUIRE : tlsMode;
   }
 
   /** libpq's sslmode, or the MySQL clients' ssl-mode. */
