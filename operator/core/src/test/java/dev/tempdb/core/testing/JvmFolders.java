@@ -3,8 +3,12 @@ package dev.tempdb.core.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -14,6 +18,9 @@ import java.util.stream.Stream;
  * the next start, so at most one stays behind per module.
  */
 public final class JvmFolders {
+  private static final String CLAIMED = "removing-";
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
   private JvmFolders() {}
 
   /** {@code <homes>/jvm-<pid>}, after removing the folders of ended JVMs under {@code homes}. */
@@ -37,21 +44,54 @@ public final class JvmFolders {
     try (Stream<Path> dirs = Files.list(homes)) {
       for (Path dir : dirs.toList()) {
         String name = dir.getFileName().toString();
-        boolean ended =
-            name.startsWith("jvm-")
-                && name.length() > 4
-                && name.substring(4).chars().allMatch(Character::isDigit)
-                && ProcessHandle.of(Long.parseLong(name.substring(4)))
-                    .map(p -> !p.isAlive())
-                    .orElse(true);
-        if (ended) {
-          beforeRemoval.accept(dir);
-          delete(dir);
+        if (isEndedJvm(name)) {
+          claim(homes, dir).ifPresent(claimed -> removeClaimed(claimed, beforeRemoval));
+        } else if (name.startsWith(CLAIMED) && isEndedJvm(name.substring(CLAIMED.length()))) {
+          // Claimed by a JVM that ended before it finished removing.
+          claim(homes, dir).ifPresent(claimed -> removeClaimed(claimed, beforeRemoval));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("could not clean up " + homes, e);
     }
+  }
+
+  /**
+   * Test JVMs forked side by side all clean up as they start, so two of them see the same ended
+   * folder. A rename is atomic: the one that renames it owns it (stops its server, deletes it), the
+   * others find it gone and move on.
+   */
+  private static Optional<Path> claim(Path homes, Path dir) {
+    Path claimed =
+        homes.resolve(
+            CLAIMED + "jvm-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
+    try {
+      return Optional.of(Files.move(dir, claimed, StandardCopyOption.ATOMIC_MOVE));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not claim " + dir + " for removal", e);
+    }
+  }
+
+  private static void removeClaimed(Path claimed, Consumer<Path> beforeRemoval) {
+    beforeRemoval.accept(claimed);
+    try {
+      delete(claimed);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not remove " + claimed, e);
+    }
+  }
+
+  /** {@code jvm-<pid>} (or a claim {@code jvm-<pid>-<n>}) of a process that is no longer alive. */
+  private static boolean isEndedJvm(String name) {
+    if (!name.startsWith("jvm-") || name.length() <= 4) {
+      return false;
+    }
+    String pid = name.substring(4).split("-", 2)[0];
+    return !pid.isEmpty()
+        && pid.chars().allMatch(Character::isDigit)
+        && ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true);
   }
 
   static void delete(Path dir) throws IOException {
