@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +20,7 @@ import java.util.stream.Stream;
  * the next start, so at most one stays behind per module.
  */
 public final class JvmFolders {
-  private static final String CLAIMED = "removing-";
+  private static final Pattern JVM_FOLDER = Pattern.compile("(?:removing-\\d+-)?jvm-(\\d{1,18})");
   private static final AtomicInteger SEQ = new AtomicInteger();
 
   private JvmFolders() {}
@@ -43,11 +45,7 @@ public final class JvmFolders {
     }
     try (Stream<Path> dirs = Files.list(homes)) {
       for (Path dir : dirs.toList()) {
-        String name = dir.getFileName().toString();
-        if (isEndedJvm(name)) {
-          claim(homes, dir).ifPresent(claimed -> removeClaimed(claimed, beforeRemoval));
-        } else if (name.startsWith(CLAIMED) && isEndedJvm(name.substring(CLAIMED.length()))) {
-          // Claimed by a JVM that ended before it finished removing.
+        if (isOfEndedJvm(dir.getFileName().toString())) {
           claim(homes, dir).ifPresent(claimed -> removeClaimed(claimed, beforeRemoval));
         }
       }
@@ -64,7 +62,7 @@ public final class JvmFolders {
   private static Optional<Path> claim(Path homes, Path dir) {
     Path claimed =
         homes.resolve(
-            CLAIMED + "jvm-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
+            "removing-" + SEQ.incrementAndGet() + "-jvm-" + ProcessHandle.current().pid());
     try {
       return Optional.of(Files.move(dir, claimed, StandardCopyOption.ATOMIC_MOVE));
     } catch (NoSuchFileException e) {
@@ -83,15 +81,14 @@ public final class JvmFolders {
     }
   }
 
-  /** {@code jvm-<pid>} (or a claim {@code jvm-<pid>-<n>}) of a process that is no longer alive. */
-  private static boolean isEndedJvm(String name) {
-    if (!name.startsWith("jvm-") || name.length() <= 4) {
-      return false;
-    }
-    String pid = name.substring(4).split("-", 2)[0];
-    return !pid.isEmpty()
-        && pid.chars().allMatch(Character::isDigit)
-        && ProcessHandle.of(Long.parseLong(pid)).map(p -> !p.isAlive()).orElse(true);
+  /**
+   * {@code jvm-<pid>}, or a claim {@code removing-<n>-jvm-<pid>} whose claimer ended before it
+   * finished removing, of a process that is no longer alive.
+   */
+  private static boolean isOfEndedJvm(String name) {
+    Matcher folder = JVM_FOLDER.matcher(name);
+    return folder.matches()
+        && ProcessHandle.of(Long.parseLong(folder.group(1))).map(p -> !p.isAlive()).orElse(true);
   }
 
   static void delete(Path dir) throws IOException {
