@@ -26,6 +26,7 @@ public final class Reasons {
   public static final String DROP_FAILED = "DropFailed";
   public static final String USER_MISSING = "UserMissing";
   public static final String REVOCATION_FAILED = "RevocationFailed";
+  public static final String REVOCATION_ABANDONED = "RevocationAbandoned";
   public static final String DELIVERY_NOT_CONFIGURED = "DeliveryNotConfigured";
   public static final String PUBLISH_FAILED = "PublishFailed";
   // RoleGrant

@@ -35,4 +35,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class TemporaryDbAccess
-    extends CustomResource<TemporaryDbAccessSpec, TemporaryDbAccessStatus> implements Namespaced {}
+    extends CustomResource<TemporaryDbAccessSpec, TemporaryDbAccessStatus> implements Namespaced {
+  /**
+   * The way out of a deletion whose revocation cannot succeed (its server is gone for good, the
+   * admin lost its rights): an admin sets it, with the reason as its value, and the next failed
+   * attempt lets the request go, leaving the database user behind, recorded in a
+   * RevocationAbandoned event. Who may patch requests may set it: give that only to admins.
+   */
+  public static final String ABANDON_REVOCATION = "tempdb.dev/abandon-revocation";
+}

@@ -144,6 +144,10 @@ public class TemporaryDbAccessReconciler
   @Override
   public DeleteControl cleanup(TemporaryDbAccess access, Context<TemporaryDbAccess> context) {
     Step step = lifecycle.cleanup(access);
+    if (step.revocationAbandoned()) {
+      metrics.revocationAbandoned(access);
+      return DeleteControl.defaultDelete();
+    }
     if (step.done()) {
       metrics.deletionFinished(access, Instant.now(clock));
       return DeleteControl.defaultDelete();

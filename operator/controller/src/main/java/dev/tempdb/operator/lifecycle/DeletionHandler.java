@@ -1,9 +1,12 @@
 package dev.tempdb.operator.lifecycle;
 
+import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.Strategy;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccessStatus;
 import dev.tempdb.core.grant.AccessGrants;
+import dev.tempdb.operator.status.Conditions;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +37,17 @@ final class DeletionHandler implements PhaseHandler {
       return new Outcome.Finished(); // roles are granted only after they are recorded
     }
     boolean mayHaveUser = phase == Phase.Active || phase == Phase.Revoking || rolesRecorded;
-    if (!mayHaveUser && view.server().isEmpty()) {
-      // Never granted and nowhere to look: a user created just before a crash would belong to a
-      // server we cannot name. Withdraw what that attempt may have published.
+    if (!mayHaveUser && !view.server().map(DeletionHandler::isReady).orElse(false)) {
+      // Never granted, and no server to look at that answers now (none named, or one whose
+      // health check fails, where each try would hold this deletion for the pool's whole
+      // timeout): a user created just before a crash is the orphan sweep's. Withdraw what that
+      // attempt may have published, and let go at once.
       withdrawBestEffort(view);
       return new Outcome.Finished();
     }
+    Outcome outcome;
     try {
-      return strategies.of(view).revoke(view, Phase.Revoked);
+      outcome = strategies.of(view).revoke(view, Phase.Revoked);
     } catch (RuntimeException e) {
       if (!mayHaveUser) {
         LOG.warn(
@@ -49,9 +55,32 @@ final class DeletionHandler implements PhaseHandler {
         withdrawBestEffort(view);
         return new Outcome.Finished();
       }
-      return new Outcome.RevocationFailed(
-          "Deletion waits for revocation, which failed and will be retried: " + e.getMessage());
+      outcome =
+          new Outcome.RevocationFailed(
+              "Deletion waits for revocation, which failed and will be retried: " + e.getMessage());
     }
+    return abandonedIfAsked(view, outcome);
+  }
+
+  /** A revocation that failed is given up only when an admin asked, never on its own. */
+  private static Outcome abandonedIfAsked(RequestView view, Outcome outcome) {
+    Optional<String> reason = view.abandonRevocationReason();
+    if (reason.isEmpty()) {
+      return outcome;
+    }
+    if (outcome instanceof Outcome.RevocationFailed f) {
+      withdrawBestEffort(view);
+      return new Outcome.RevocationAbandoned(reason.get(), false, f.message());
+    }
+    if (outcome instanceof Outcome.DropFailed d) {
+      return new Outcome.RevocationAbandoned(reason.get(), true, d.detail());
+    }
+    return outcome;
+  }
+
+  private static boolean isReady(DatabaseServer server) {
+    return server.getStatus() != null
+        && Conditions.isTrue(server.getStatus().getConditions(), Conditions.READY);
   }
 
   /** The orphan sweep deletes an AWS secret whose request is gone, should this fail. */

@@ -65,6 +65,15 @@ sealed interface Outcome {
   /** Revocation failed and is retried; until it succeeds the database expiry still holds. */
   record RevocationFailed(String message) implements Outcome {}
 
+  /**
+   * Deletion: revocation failed and an admin asked to abandon it ({@link
+   * dev.tempdb.api.v1alpha1.TemporaryDbAccess#ABANDON_REVOCATION}); the finalizer goes, the user
+   * stays.
+   *
+   * @param locked the user is locked and its sessions ended (only the drop failed)
+   */
+  record RevocationAbandoned(String reason, boolean locked, String failure) implements Outcome {}
+
   /** The user is locked and its sessions ended, but it could not be dropped. */
   record DropFailed(String username, String detail) implements Outcome {}
 

@@ -19,12 +19,14 @@ import dev.tempdb.operator.lifecycle.Outcome.KeptWithoutTarget;
 import dev.tempdb.operator.lifecycle.Outcome.PublishRetried;
 import dev.tempdb.operator.lifecycle.Outcome.Refused;
 import dev.tempdb.operator.lifecycle.Outcome.Retained;
+import dev.tempdb.operator.lifecycle.Outcome.RevocationAbandoned;
 import dev.tempdb.operator.lifecycle.Outcome.RevocationFailed;
 import dev.tempdb.operator.lifecycle.Outcome.RolesHeld;
 import dev.tempdb.operator.lifecycle.Outcome.RolesRecorded;
 import dev.tempdb.operator.lifecycle.Outcome.StaleCopy;
 import dev.tempdb.operator.lifecycle.Outcome.Unchanged;
 import dev.tempdb.operator.lifecycle.Outcome.Waiting;
+import dev.tempdb.operator.status.AccessLeft;
 import dev.tempdb.operator.status.AccessStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,8 +142,28 @@ final class OutcomeMapper {
     }
     if (outcome instanceof RevocationFailed f) {
       TemporaryDbAccessStatus status = next.revocationFailed(f.message());
-      warnOnce(access, status, Reasons.REVOCATION_FAILED, f.message());
+      warnOnce(access, status, Reasons.REVOCATION_FAILED, status.getMessage());
       return Step.then(status, deadlines.recheck());
+    }
+    if (outcome instanceof RevocationAbandoned a) {
+      String left =
+          a.locked()
+              ? "user " + stored.getUsername() + " is locked but was not dropped"
+              : AccessLeft.describe(stored, now);
+      String message =
+          "Revocation abandoned, as annotation "
+              + TemporaryDbAccess.ABANDON_REVOCATION
+              + " asks (\""
+              + a.reason()
+              + "\"): access is NOT revoked: "
+              + left
+              + "; remove it by hand on server "
+              + stored.getServer()
+              + ". Last failure: "
+              + a.failure();
+      events.warning(access, Reasons.REVOCATION_ABANDONED, message);
+      LOG.warn("{}", message);
+      return Step.abandoned();
     }
     if (outcome instanceof DropFailed d) {
       TemporaryDbAccessStatus status = next.dropFailed(d.username(), d.detail());

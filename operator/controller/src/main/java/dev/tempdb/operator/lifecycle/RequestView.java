@@ -15,6 +15,7 @@ import dev.tempdb.operator.access.ResolvedTarget;
 import dev.tempdb.operator.status.ConditionException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,6 +54,24 @@ record RequestView(
     String revokeSql,
     String revokeSqlProblem,
     String controlNamespace) {
+
+  /**
+   * Why an admin asked to abandon this request's revocation, if they did: the annotation's value,
+   * cut to one line of at most 200 characters, since it is anyone's text and goes into events and
+   * logs.
+   */
+  public Optional<String> abandonRevocationReason() {
+    Map<String, String> annotations = access.getMetadata().getAnnotations();
+    String value =
+        annotations == null ? null : annotations.get(TemporaryDbAccess.ABANDON_REVOCATION);
+    if (value == null) {
+      return Optional.empty();
+    }
+    String line = value.replaceAll("\\p{Cntrl}+", " ").strip();
+    return line.isEmpty()
+        ? Optional.empty()
+        : Optional.of(line.length() > 200 ? line.substring(0, 200) : line);
+  }
 
   /**
    * The server to revoke on.

@@ -97,6 +97,17 @@ public final class AccessMetrics {
         .increment();
   }
 
+  /** An admin abandoned a failing revocation: the request went, its database user stayed. */
+  public void revocationAbandoned(TemporaryDbAccess access) {
+    String target = grantedTarget(access);
+    Counter.builder("tempdb.revocations.abandoned")
+        .description(
+            "Deletions let go without revoking, as an admin's annotation asked, per target")
+        .tags("target", target == null ? "unknown" : target)
+        .register(registry)
+        .increment();
+  }
+
   /** The orphan sweep removed {@code count} things of {@code kind} (user, awsSecret). */
   public void swept(String server, String kind, int count) {
     if (count > 0) {

@@ -4,6 +4,7 @@ import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DatabaseServerStatus;
 import dev.tempdb.api.v1alpha1.Reasons;
 import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.engine.Jdbc;
 import dev.tempdb.core.lease.InvalidRequestException;
 import dev.tempdb.operator.status.Conditions;
 import dev.tempdb.operator.status.StatusPatches;
@@ -129,24 +130,11 @@ public class DatabaseServerReconciler implements Reconciler<DatabaseServer> {
         || timeout.getCause() == null) {
       return e.getMessage();
     }
-    StringBuilder message =
-        new StringBuilder("could not connect to spec.host ")
-            .append(server.getSpec().getHost())
-            .append(" port ")
-            .append(ServerRegistry.port(server.getSpec()))
-            .append(": ");
-    String previous = null;
-    for (Throwable t = timeout.getCause(); t != null; t = t.getCause()) {
-      // Connector/J spreads its messages over several lines.
-      String text = t.getMessage() == null ? "" : t.getMessage().replaceAll("\\s+", " ").trim();
-      if (previous == null) {
-        message.append(text);
-      } else if (!previous.contains(text)) {
-        message.append(" (").append(t.getClass().getSimpleName()).append(": ").append(text);
-        message.append(')');
-      }
-      previous = text;
-    }
-    return message.toString();
+    return "could not connect to spec.host "
+        + server.getSpec().getHost()
+        + " port "
+        + ServerRegistry.port(server.getSpec())
+        + ": "
+        + Jdbc.describe(timeout);
   }
 }

@@ -168,11 +168,12 @@ public final class AccessStatus {
   }
 
   /**
-   * Access has ended but revoking it failed (e.g. the database is unreachable) and is being
-   * retried. Until it succeeds, PostgreSQL's VALID UNTIL still refuses new logins.
+   * Revoking failed (e.g. the database is unreachable) and is being retried. The message says
+   * plainly that access is not over and what still works ({@link AccessLeft}), then why.
    */
-  public TemporaryDbAccessStatus revocationFailed(String message) {
+  public TemporaryDbAccessStatus revocationFailed(String why) {
     TemporaryDbAccessStatus s = copy(Phase.Revoking);
+    String message = "Access is NOT revoked yet: " + AccessLeft.describe(s, now) + ". " + why;
     s.setMessage(message);
     return withConditions(
         s,

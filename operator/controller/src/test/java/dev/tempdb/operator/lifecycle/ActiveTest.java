@@ -146,7 +146,12 @@ class ActiveTest {
     world.pass("r1");
     assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Revoking);
     assertThat(world.status("r1").getMessage())
-        .isEqualTo("Revocation failed, will retry: permission denied to alter role");
+        .isEqualTo(
+            "Access is NOT revoked yet: user "
+                + world.status("r1").getUsername()
+                + " is refused new logins since 2026-12-02T12:00:00Z only where the database"
+                + " enforces the expiry, and its open sessions go on. Revocation failed, will"
+                + " retry: permission denied to alter role");
     assertThat(world.secrets.published).isEmpty();
     assertThat(world.reasons()).containsExactly("Warning " + Reasons.REVOCATION_FAILED);
 
@@ -180,7 +185,8 @@ class ActiveTest {
 
     assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Revoking);
     assertThat(world.status("r1").getMessage())
-        .isEqualTo("Revocation failed, will retry: connection refused");
+        .startsWith("Access is NOT revoked yet: user " + world.status("r1").getUsername())
+        .endsWith("and its open sessions go on. Revocation failed, will retry: connection refused");
     world.pass("r1");
     assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Expired);
   }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.SqlSource;
 import dev.tempdb.api.v1alpha1.Strategy;
+import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A request being deleted: {@link DeletionHandler}. */
@@ -35,6 +37,8 @@ class DeletionTest {
     world.target("readonly");
     world.request("r1", "readonly", "1h");
     world.pass("r1");
+    String user = world.status("r1").getUsername();
+    world.events.clear();
     world.engine.failRevoke = FakeEngine.retryable("connection refused");
 
     Step step = world.delete("r1");
@@ -42,11 +46,98 @@ class DeletionTest {
     assertThat(step.done()).isFalse();
     assertThat(step.recheckIn()).isEqualTo(LifecycleWorld.RECHECK);
     assertThat(world.status("r1").getPhase()).isEqualTo(Phase.Revoking);
-    assertThat(world.status("r1").getMessage())
-        .isEqualTo(
-            "Deletion waits for revocation, which failed and will be retried: connection refused");
+    String said =
+        "Access is NOT revoked yet: user "
+            + user
+            + " can still log in until 2026-12-02T11:00:00Z and its open sessions go on."
+            + " Deletion waits for revocation, which failed and will be retried: connection"
+            + " refused";
+    assertThat(world.status("r1").getMessage()).isEqualTo(said);
+    assertThat(world.events).containsExactly("Warning RevocationFailed: " + said);
     assertThat(world.delete("r1").done()).isTrue();
     assertThat(world.engine.users).isEmpty();
+  }
+
+  @Test
+  void anAdminMayAbandonARevocationThatFailsAndTheEventSaysWhatStays() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    String user = world.status("r1").getUsername();
+    world.events.clear();
+    world.engine.failRevoke = FakeEngine.retryable("server pg is gone for good");
+    assertThat(world.delete("r1").done()).as("no annotation: it waits").isFalse();
+    abandon("r1", "INC-42: server decommissioned\nsecond line");
+    world.engine.failRevoke = FakeEngine.retryable("server pg is gone for good");
+
+    Step step = world.delete("r1");
+
+    assertThat(step.done()).isTrue();
+    assertThat(step.revocationAbandoned()).isTrue();
+    assertThat(world.engine.users).containsKey(user);
+    assertThat(world.secrets.published).isEmpty();
+    assertThat(world.events)
+        .last()
+        .isEqualTo(
+            "Warning RevocationAbandoned: Revocation abandoned, as annotation"
+                + " tempdb.dev/abandon-revocation asks (\"INC-42: server decommissioned second"
+                + " line\"): access is NOT revoked: user "
+                + user
+                + " can still log in until 2026-12-02T11:00:00Z and its open sessions go on;"
+                + " remove it by hand on server db. Last failure: Deletion waits for revocation,"
+                + " which failed and will be retried: server pg is gone for good");
+  }
+
+  @Test
+  void anAbandonAnnotationChangesNothingWhileRevocationSucceeds() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    abandon("r1", "just in case");
+
+    Step step = world.delete("r1");
+
+    assertThat(step.done()).isTrue();
+    assertThat(step.revocationAbandoned()).isFalse();
+    assertThat(world.engine.users).isEmpty();
+    assertThat(world.reasons()).doesNotContain("Warning RevocationAbandoned");
+  }
+
+  @Test
+  void aUserThatCannotBeDroppedIsLeftLockedWhenAnAdminAbandonsIt() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    String user = world.status("r1").getUsername();
+    world.engine.dropFails = true;
+    abandon("r1", "objects in another database");
+
+    Step step = world.delete("r1");
+
+    assertThat(step.revocationAbandoned()).isTrue();
+    assertThat(world.events)
+        .last()
+        .asString()
+        .contains("access is NOT revoked: user " + user + " is locked but was not dropped;");
+  }
+
+  @Test
+  void anEmptyAbandonAnnotationIsNoReason() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h");
+    world.pass("r1");
+    world.engine.failRevoke = FakeEngine.retryable("connection refused");
+    abandon("r1", " \t ");
+
+    assertThat(world.delete("r1").done()).isFalse();
+  }
+
+  private void abandon(String name, String reason) {
+    world
+        .api
+        .get(name)
+        .getMetadata()
+        .setAnnotations(Map.of(TemporaryDbAccess.ABANDON_REVOCATION, reason));
   }
 
   @Test
@@ -60,6 +151,19 @@ class DeletionTest {
     Step step = world.delete("r1");
 
     assertThat(step.done()).as("the orphan sweep removes a user a crashed attempt left").isTrue();
+    assertThat(world.secrets.calls).contains("withdraw team-a/r1");
+  }
+
+  @Test
+  void aRequestNeverGrantedOnAServerThatFailsItsHealthCheckGoesAtOnceWithoutTryingIt() {
+    world.target("readonly");
+    world.request("r1", "readonly", "1h"); // never reconciled: a crashed first grant looks so
+    LifecycleWorld.healthy(world.servers.get("db"), false);
+
+    Step step = world.delete("r1");
+
+    assertThat(step.done()).isTrue();
+    assertThat(world.engine.calls).as("each try would wait the pool's whole timeout").isEmpty();
     assertThat(world.secrets.calls).contains("withdraw team-a/r1");
   }
 

@@ -6,6 +6,7 @@ import dev.tempdb.api.v1alpha1.AccessTargetStatus;
 import dev.tempdb.api.v1alpha1.AdminCredentials;
 import dev.tempdb.api.v1alpha1.DatabaseServer;
 import dev.tempdb.api.v1alpha1.DatabaseServerSpec;
+import dev.tempdb.api.v1alpha1.DatabaseServerStatus;
 import dev.tempdb.api.v1alpha1.DeliveryMethod;
 import dev.tempdb.api.v1alpha1.Engine;
 import dev.tempdb.api.v1alpha1.SqlSource;
@@ -136,8 +137,26 @@ final class LifecycleWorld implements AccessEvents {
     DatabaseServer server = new DatabaseServer();
     server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
     server.setSpec(spec);
+    healthy(server, true);
     servers.put(name, server);
     return server;
+  }
+
+  /** Its health check's verdict, as the DatabaseServer reconciler records it. */
+  static void healthy(DatabaseServer server, boolean ready) {
+    DatabaseServerStatus status = new DatabaseServerStatus();
+    status.setConditions(
+        Conditions.merge(
+            List.of(),
+            List.of(
+                Conditions.of(
+                    Conditions.READY,
+                    ready,
+                    ready ? "Connected" : "ConnectionFailed",
+                    ready ? "Logged in" : "password authentication failed")),
+            1L,
+            START));
+    server.setStatus(status);
   }
 
   /** A Ready TemporaryUser target on server db, 8h maximum. */

@@ -31,6 +31,34 @@ final class EndpointProbe {
         null);
   }
 
+  /** The same endpoint with another admin password. */
+  static ServerEndpoint withPassword(ServerEndpoint server, String password) {
+    return new ServerEndpoint(
+        server.name(),
+        server.engine(),
+        server.host(),
+        server.port(),
+        server.database(),
+        server.adminUser(),
+        password,
+        server.tlsMode(),
+        server.caPem(),
+        server.connectTimeout(),
+        server.statementTimeout(),
+        server.maxConnections(),
+        server.reassignOwnedTo());
+  }
+
+  /** The message of the failure that asking for the server version ends in. */
+  static String failureOf(ServerEndpoint server) {
+    try {
+      String version = serverVersion(server);
+      throw new AssertionError("expected a failure, but the server answered " + version);
+    } catch (EngineException e) {
+      return e.getMessage();
+    }
+  }
+
   /** Opens an engine on the endpoint, which checks its names first, and closes it again. */
   static String serverVersion(ServerEndpoint server) {
     try (DatabaseEngine engine = DatabaseEngines.open(server, Clock.systemUTC())) {

@@ -3,6 +3,7 @@ package dev.tempdb.core.engine.mysql;
 import static dev.tempdb.core.engine.Jdbc.execute;
 
 import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.engine.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -150,6 +151,6 @@ final class MysqlAccounts {
   }
 
   static EngineException failure(String what, SQLException e) {
-    return new EngineException(what + ": " + e.getMessage(), !MysqlErrors.isTransient(e), e);
+    return new EngineException(what + ": " + Jdbc.describe(e), !MysqlErrors.isTransient(e), e);
   }
 }

@@ -4,6 +4,7 @@ import static dev.tempdb.core.engine.Jdbc.execute;
 import static dev.tempdb.core.engine.postgres.PostgresErrors.isTransient;
 
 import dev.tempdb.core.engine.EngineException;
+import dev.tempdb.core.engine.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -96,6 +97,6 @@ final class PostgresSql {
   }
 
   static EngineException failure(String what, SQLException e) {
-    return new EngineException(what + ": " + e.getMessage(), !isTransient(e), e);
+    return new EngineException(what + ": " + Jdbc.describe(e), !isTransient(e), e);
   }
 }
