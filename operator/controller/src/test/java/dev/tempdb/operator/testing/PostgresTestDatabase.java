@@ -147,21 +147,18 @@ final class PostgresTestDatabase implements TestDatabase {
     return "GRANT CREATE ON DATABASE elsewhere TO {username};";
   }
 
-  /** A schema owned by the user in another database: REASSIGN/DROP OWNED cannot reach it. */
+  /**
+   * A schema owned by the user in another database, which then stops accepting connections: the
+   * revocation cannot hand it over there, so the user cannot be dropped. The DBA's fix lets
+   * connections in again, and the next retry hands the schema to the heir.
+   */
   @Override
   public Runnable pin(String user, String password) throws SQLException {
-    String schema = "pinned_" + user;
     try (Connection c = pg.login("elsewhere", user, password)) {
-      c.createStatement().execute("CREATE SCHEMA " + schema);
+      c.createStatement().execute("CREATE SCHEMA pinned_" + user);
     }
-    return () -> {
-      try (Connection c =
-          pg.login("elsewhere", PostgresFixture.ADMIN_USER, PostgresFixture.ADMIN_PASSWORD)) {
-        c.createStatement().execute("DROP SCHEMA " + schema);
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    };
+    pg.superuser("ALTER DATABASE elsewhere ALLOW_CONNECTIONS false");
+    return () -> pg.superuser("ALTER DATABASE elsewhere ALLOW_CONNECTIONS true");
   }
 
   @Override

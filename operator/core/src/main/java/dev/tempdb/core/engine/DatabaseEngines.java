@@ -5,10 +5,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tempdb.api.v1alpha1.TlsMode;
 import dev.tempdb.core.engine.mysql.MysqlEngine;
+import dev.tempdb.core.engine.postgres.PostgresDatabases;
 import dev.tempdb.core.engine.postgres.PostgresEngine;
 import dev.tempdb.core.naming.Passwords;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 import org.postgresql.PGProperty;
 
 /** Opens a {@link DatabaseEngine} with its own small connection pool, every wait bounded. */
@@ -72,8 +74,28 @@ public final class DatabaseEngines {
   }
 
   private static DatabaseEngine openPostgres(ServerEndpoint server, Clock clock) {
-    HikariDataSource pool = new HikariDataSource(postgresConfig(server));
-    return new PostgresEngine(pool, pool, server.reassignOwnedTo(), clock);
+    HikariConfig config = postgresConfig(server);
+    HikariDataSource pool = new HikariDataSource(config);
+    return new PostgresEngine(
+        pool, pool, otherDatabases(server, config), server.reassignOwnedTo(), clock);
+  }
+
+  /**
+   * The pool's driver settings with another database name, unpooled: revocation needs another
+   * database only when a user left something there, which is rare.
+   */
+  private static PostgresDatabases otherDatabases(ServerEndpoint server, HikariConfig config) {
+    Properties settings = new Properties();
+    settings.putAll(config.getDataSourceProperties());
+    settings.setProperty("user", server.adminUser());
+    settings.setProperty("password", server.adminPassword());
+    org.postgresql.Driver driver = new org.postgresql.Driver();
+    return database -> {
+      Properties props = new Properties();
+      props.putAll(settings);
+      props.setProperty(PGProperty.PG_DBNAME.getName(), database);
+      return driver.connect(config.getJdbcUrl(), props);
+    };
   }
 
   /** The pool and driver settings of a PostgreSQL server. */

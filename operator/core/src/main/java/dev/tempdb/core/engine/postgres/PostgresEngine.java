@@ -57,6 +57,7 @@ public final class PostgresEngine implements DatabaseEngine {
   private final DataSource dataSource;
   private final AutoCloseable closeable;
   private final OrphanOwner heir;
+  private final PostgresDatabases otherDatabases;
   private final Clock clock;
 
   /**
@@ -66,13 +67,27 @@ public final class PostgresEngine implements DatabaseEngine {
    * @param closeable closed with the engine (the pool), may be null
    */
   public PostgresEngine(
-      DataSource dataSource, AutoCloseable closeable, String reassignOwnedTo, Clock clock) {
-    this(dataSource, closeable, OrphanOwner.forServer(reassignOwnedTo), clock);
+      DataSource dataSource,
+      AutoCloseable closeable,
+      PostgresDatabases otherDatabases,
+      String reassignOwnedTo,
+      Clock clock) {
+    this(dataSource, closeable, otherDatabases, OrphanOwner.forServer(reassignOwnedTo), clock);
   }
 
-  PostgresEngine(DataSource dataSource, AutoCloseable closeable, OrphanOwner heir, Clock clock) {
+  /**
+   * @param otherDatabases connections to the server's other databases, where revocation hands over
+   *     or drops what the user owns there too
+   */
+  PostgresEngine(
+      DataSource dataSource,
+      AutoCloseable closeable,
+      PostgresDatabases otherDatabases,
+      OrphanOwner heir,
+      Clock clock) {
     this.dataSource = dataSource;
     this.closeable = closeable;
+    this.otherDatabases = otherDatabases;
     this.heir = heir;
     this.clock = clock;
   }
@@ -168,7 +183,7 @@ public final class PostgresEngine implements DatabaseEngine {
   @Override
   public RevocationResult revoke(String username, String revokeSql, OwnedObjects ownedObjects) {
     try (Connection c = dataSource.getConnection()) {
-      return PostgresRevocation.revoke(c, username, revokeSql, ownedObjects, heir);
+      return PostgresRevocation.revoke(c, otherDatabases, username, revokeSql, ownedObjects, heir);
     } catch (SQLException e) {
       throw failure("could not revoke user " + username, e);
     }

@@ -16,6 +16,7 @@ import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.SqlTemplate;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Revocation in the order that closes every gap measured on PostgreSQL: commit NOLOGIN on its own
  * (so no new login slips in), terminate sessions by role OID (a dropped role's sessions no longer
- * show its name), then one transaction under the privileges lock that runs the revoke SQL, hands
- * over or drops what the user owns and drops the user, then terminate again.
+ * show its name), apply the owned-objects policy in every other database where the user owns or
+ * holds something ({@link OtherDatabases}), then one transaction under the privileges lock that
+ * runs the revoke SQL, hands over or drops what the user owns and drops the user, then terminate
+ * again.
  *
  * <p>What the user owns never goes to the admin. {@code Reassign}: its SECURITY DEFINER routines
  * are dropped ({@link SecurityDefiners}) and the rest goes to the heir ({@link OrphanOwner}), which
@@ -40,7 +43,12 @@ final class PostgresRevocation {
    * @param ownedObjects null counts as {@code Reassign}, the default
    */
   static RevocationResult revoke(
-      Connection c, String username, String revokeSql, OwnedObjects ownedObjects, OrphanOwner heir)
+      Connection c,
+      PostgresDatabases otherDatabases,
+      String username,
+      String revokeSql,
+      OwnedObjects ownedObjects,
+      OrphanOwner heir)
       throws SQLException {
     String role = identifier(username);
     boolean reassign = ownedObjects != OwnedObjects.Drop;
@@ -52,6 +60,22 @@ final class PostgresRevocation {
     execute(c, "ALTER ROLE " + role + " NOLOGIN PASSWORD NULL");
     int terminated = terminateSessions(c, oid.getAsLong());
     String dropFailure = null;
+    boolean superuser = isSuperuser(c);
+    try {
+      // Before the user's own database: what blocks DROP ROLE elsewhere goes first.
+      for (String database : OtherDatabases.holding(c, oid.getAsLong())) {
+        OtherDatabases.clear(
+            otherDatabases, database, username, oid.getAsLong(), reassign, heir, superuser);
+      }
+    } catch (EngineException e) {
+      if (!e.isPermanent()) {
+        throw e;
+      }
+      dropFailure = e.getMessage();
+      LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
+      terminated += terminateSessions(c, oid.getAsLong());
+      return new RevocationResult(Outcome.LEFT_DISABLED, terminated, dropFailure);
+    }
     c.setAutoCommit(false);
     try {
       lockPrivileges(c);
@@ -65,7 +89,6 @@ final class PostgresRevocation {
       // REASSIGN/DROP OWNED need the privileges of the user. A superuser has them; a CREATEROLE
       // admin (RDS, Cloud SQL) holds only ADMIN OPTION on the users it created, which lets it
       // grant itself the membership for the rest of this transaction (the drop removes it).
-      boolean superuser = isSuperuser(c);
       if (!superuser) {
         execute(c, "GRANT " + role + " TO CURRENT_USER");
       }
@@ -86,7 +109,7 @@ final class PostgresRevocation {
       if (e instanceof EngineException engine && !engine.isPermanent()) {
         throw engine;
       }
-      dropFailure = e.getMessage();
+      dropFailure = withDatabasesStillHolding(c, oid.getAsLong(), e.getMessage());
       LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
     } finally {
       c.setAutoCommit(true);
@@ -95,5 +118,20 @@ final class PostgresRevocation {
     return dropFailure == null
         ? new RevocationResult(Outcome.DROPPED, terminated, null)
         : new RevocationResult(Outcome.LEFT_DISABLED, terminated, dropFailure);
+  }
+
+  /** The failure, and the other databases where the user still owns or holds something. */
+  private static String withDatabasesStillHolding(Connection c, long oid, String failure) {
+    try {
+      List<String> databases = OtherDatabases.holding(c, oid);
+      return databases.isEmpty()
+          ? failure
+          : failure
+              + " (it still owns objects or holds privileges in: "
+              + String.join(", ", databases)
+              + ")";
+    } catch (SQLException e) {
+      return failure;
+    }
   }
 }

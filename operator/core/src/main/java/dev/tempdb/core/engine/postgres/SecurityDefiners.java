@@ -21,8 +21,8 @@ import java.util.List;
  * nothing, which a configured heir need not keep to. Nobody may rely on a temporary user's definer
  * rights, so the routines are dropped rather than handed to anyone. Without CASCADE: if another
  * object depends on one (a view, a trigger, a default), the revocation fails and says so instead of
- * dropping someone else's object. Only the current database is searched, like REASSIGN OWNED; a
- * routine in another database keeps the user from being dropped at all.
+ * dropping someone else's object. Only the current database is searched, like REASSIGN OWNED;
+ * {@link OtherDatabases} runs this in each other database where the user owns something.
  */
 final class SecurityDefiners {
   private static final String OWNED =

@@ -105,7 +105,12 @@ final class PgTestbed implements BeforeAllCallback, AfterAllCallback {
    * operator-managed one of another name) or an admin other than the fixture's.
    */
   DatabaseEngine engineAs(String admin, String password, OrphanOwner heir) {
-    return new PostgresEngine(login(admin, password), null, heir, Clock.systemUTC());
+    return new PostgresEngine(
+        login(admin, password),
+        null,
+        database -> pg.login(database, admin, password),
+        heir,
+        Clock.systemUTC());
   }
 
   /** Logs in to the postgres database over TCP with a password, one connection per call. */
