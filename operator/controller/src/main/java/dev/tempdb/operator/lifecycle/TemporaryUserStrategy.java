@@ -29,6 +29,7 @@ import dev.tempdb.operator.servers.ServerRegistry;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,7 +188,13 @@ final class TemporaryUserStrategy implements GrantStrategy {
             + username
             + (result.outcome() == RevocationResult.Outcome.DROPPED ? " dropped" : " already gone")
             + (result.sessionsTerminated() > 0
-                ? ", " + result.sessionsTerminated() + " session(s) ended"
+                ? ", "
+                    + result.sessionsTerminated()
+                    + " session(s) ended (server session ids "
+                    + result.endedSessions().stream()
+                        .map(String::valueOf)
+                        .collect(Collectors.joining(", "))
+                    + ")"
                 : "")
             + ", credentials withdrawn"
             + (leftBehind == null ? "" : "; " + leftBehind);

@@ -102,7 +102,8 @@ class ActiveTest {
         .containsExactly(
             "Normal Expired: Expired: user "
                 + user
-                + " dropped, 2 session(s) ended, credentials withdrawn");
+                + " dropped, 2 session(s) ended (server session ids 4711, 4712), credentials"
+                + " withdrawn");
     assertThat(step.recheckIn()).isEqualTo(LifecycleWorld.RETENTION);
 
     world.advance(Duration.ofMinutes(59));

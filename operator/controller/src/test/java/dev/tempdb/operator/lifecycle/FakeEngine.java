@@ -83,13 +83,14 @@ final class FakeEngine implements DatabaseEngine {
     failRevoke = null;
     throwOnce(failure);
     if (dropFails && users.containsKey(username)) {
-      return new RevocationResult(RevocationResult.Outcome.LEFT_DISABLED, openSessions, "owns t");
+      return new RevocationResult(
+          RevocationResult.Outcome.LEFT_DISABLED, sessionIds(openSessions), "owns t");
     }
     boolean existed = users.remove(username) != null;
     passwords.remove(username);
     return new RevocationResult(
         existed ? RevocationResult.Outcome.DROPPED : RevocationResult.Outcome.ALREADY_ABSENT,
-        existed ? openSessions : 0,
+        existed ? sessionIds(openSessions) : List.of(),
         null);
   }
 
@@ -145,5 +146,10 @@ final class FakeEngine implements DatabaseEngine {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** The ids a server would report for {@code count} ended sessions: 4711, 4712, ... */
+  static List<Long> sessionIds(int count) {
+    return java.util.stream.LongStream.range(4711, 4711 + count).boxed().toList();
   }
 }

@@ -1,12 +1,28 @@
 package dev.tempdb.core.engine;
 
+import java.util.List;
+
 /**
  * Outcome of {@link TemporaryUsers#revoke}.
  *
- * @param sessionsTerminated sessions of the user that were ended
+ * @param endedSessions the server's ids of the user's sessions that were ended (PostgreSQL backend
+ *     PIDs, MySQL/MariaDB process-list ids), so an audit can show a session was cut off
  * @param detail why the user could not be dropped (no secrets), or null
  */
-public record RevocationResult(Outcome outcome, int sessionsTerminated, String detail) {
+public record RevocationResult(Outcome outcome, List<Long> endedSessions, String detail) {
+  public RevocationResult {
+    endedSessions = List.copyOf(endedSessions);
+  }
+
+  /** Nothing to end: the user was not there. */
+  public static RevocationResult alreadyAbsent() {
+    return new RevocationResult(Outcome.ALREADY_ABSENT, List.of(), null);
+  }
+
+  public int sessionsTerminated() {
+    return endedSessions.size();
+  }
+
   public enum Outcome {
     /** The user existed and is gone now. */
     DROPPED,

@@ -31,7 +31,7 @@ class OrphanSweepTest {
         throw new IllegalStateException("permission denied to alter role");
       }
       revoked.add(username);
-      return new RevocationResult(Outcome.DROPPED, 0, null);
+      return new RevocationResult(Outcome.DROPPED, java.util.List.of(), null);
     }
 
     @Override

@@ -70,7 +70,9 @@ final class MysqlAccounts {
   }
 
   /** Kills every session of the user but ours; a session that ended meanwhile is fine. */
-  static int killSessions(Connection c, MysqlDialect dialect, String user) throws SQLException {
+  /** Ends the user's sessions; returns the process-list ids of those ended. */
+  static List<Long> killSessions(Connection c, MysqlDialect dialect, String user)
+      throws SQLException {
     List<Long> ids = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(dialect.sessionsQuery())) {
       ps.setString(1, user);
@@ -80,11 +82,11 @@ final class MysqlAccounts {
         }
       }
     }
-    int killed = 0;
+    List<Long> killed = new ArrayList<>();
     for (long id : ids) {
       try {
         execute(c, dialect.kill(id));
-        killed++;
+        killed.add(id);
       } catch (SQLException e) {
         if (!MysqlErrors.isUnknownThread(e)) {
           throw e;

@@ -16,6 +16,7 @@ import dev.tempdb.core.engine.SqlTemplate;
 import dev.tempdb.core.naming.Passwords;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +45,13 @@ final class MysqlRevocation {
       if (dialect.usesRegistry()) {
         ManagedUserRegistry.forget(c, username);
       }
-      return new RevocationResult(Outcome.ALREADY_ABSENT, 0, null);
+      return RevocationResult.alreadyAbsent();
     }
     for (String host : hosts) {
       String throwaway = Passwords.generate();
       executeSecret(c, dialect.lock(username, host, throwaway, s.hashOnly()), throwaway);
     }
-    int terminated = killSessions(c, dialect, username);
+    List<Long> ended = new ArrayList<>(killSessions(c, dialect, username));
     String dropFailure = null;
     try {
       for (String host : hosts) {
@@ -91,12 +92,12 @@ final class MysqlRevocation {
     if (dropFailure != null) {
       LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
     }
-    terminated += killSessions(c, dialect, username);
+    ended.addAll(killSessions(c, dialect, username));
     if (s.events()) {
       dropExpiryEventQuietly(c, dialect, username);
     }
     return dropFailure == null
-        ? new RevocationResult(Outcome.DROPPED, terminated, null)
-        : new RevocationResult(Outcome.LEFT_DISABLED, terminated, dropFailure);
+        ? new RevocationResult(Outcome.DROPPED, ended, null)
+        : new RevocationResult(Outcome.LEFT_DISABLED, ended, dropFailure);
   }
 }

@@ -118,7 +118,7 @@ final class MysqlRoles {
     }
     // Also after a crash between the REVOKEs and here: the retry finds nothing held but still
     // ends the sessions.
-    return endSessions ? killSessions(c, dialect, user) : 0;
+    return endSessions ? killSessions(c, dialect, user).size() : 0;
   }
 
   /**

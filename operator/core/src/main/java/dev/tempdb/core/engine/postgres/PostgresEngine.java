@@ -246,7 +246,7 @@ public final class PostgresEngine implements DatabaseEngine {
       List<String> left = PostgresRoles.revokeHeld(c, user, revoked);
       // Also after a crash between the commit and here: the retry finds nothing held but still
       // ends the sessions.
-      int terminated = endSessions ? terminateSessions(c, oid.getAsLong()) : 0;
+      int terminated = endSessions ? terminateSessions(c, oid.getAsLong()).size() : 0;
       if (!left.isEmpty()) {
         throw new EngineException(
             "user "

@@ -16,6 +16,7 @@ import dev.tempdb.core.engine.RevocationResult.Outcome;
 import dev.tempdb.core.engine.SqlTemplate;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -54,11 +55,11 @@ final class PostgresRevocation {
     boolean reassign = ownedObjects != OwnedObjects.Drop;
     OptionalLong oid = roleOid(c, username);
     if (oid.isEmpty()) {
-      return new RevocationResult(Outcome.ALREADY_ABSENT, 0, null);
+      return RevocationResult.alreadyAbsent();
     }
     // Autocommit: NOLOGIN must be visible before sessions are ended, or one can log in between.
     execute(c, "ALTER ROLE " + role + " NOLOGIN PASSWORD NULL");
-    int terminated = terminateSessions(c, oid.getAsLong());
+    List<Long> ended = new ArrayList<>(terminateSessions(c, oid.getAsLong()));
     String dropFailure = null;
     boolean superuser = isSuperuser(c);
     try {
@@ -73,8 +74,8 @@ final class PostgresRevocation {
       }
       dropFailure = e.getMessage();
       LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
-      terminated += terminateSessions(c, oid.getAsLong());
-      return new RevocationResult(Outcome.LEFT_DISABLED, terminated, dropFailure);
+      ended.addAll(terminateSessions(c, oid.getAsLong()));
+      return new RevocationResult(Outcome.LEFT_DISABLED, ended, dropFailure);
     }
     c.setAutoCommit(false);
     try {
@@ -114,10 +115,10 @@ final class PostgresRevocation {
     } finally {
       c.setAutoCommit(true);
     }
-    terminated += terminateSessions(c, oid.getAsLong());
+    ended.addAll(terminateSessions(c, oid.getAsLong()));
     return dropFailure == null
-        ? new RevocationResult(Outcome.DROPPED, terminated, null)
-        : new RevocationResult(Outcome.LEFT_DISABLED, terminated, dropFailure);
+        ? new RevocationResult(Outcome.DROPPED, ended, null)
+        : new RevocationResult(Outcome.LEFT_DISABLED, ended, dropFailure);
   }
 
   /** The failure, and the other databases where the user still owns or holds something. */

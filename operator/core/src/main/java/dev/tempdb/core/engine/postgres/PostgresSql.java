@@ -5,11 +5,14 @@ import static dev.tempdb.core.engine.postgres.PostgresErrors.isTransient;
 
 import dev.tempdb.core.engine.EngineException;
 import dev.tempdb.core.engine.Jdbc;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -70,15 +73,25 @@ final class PostgresSql {
     return c.getMetaData().getDatabaseMajorVersion() >= 16;
   }
 
-  static int terminateSessions(Connection c, long oid) throws SQLException {
+  /** Ends the role's sessions; returns the PIDs of those ended. */
+  static List<Long> terminateSessions(Connection c, long oid) throws SQLException {
+    // FILTER runs per row after WHERE: only the role's own backends are terminated.
     String sql =
-        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+        "SELECT array_agg(pid) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
             + " WHERE usesysid = ?::oid AND pid <> pg_backend_pid()";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, oid);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getInt(1);
+        Array pids = rs.getArray(1);
+        if (pids == null) {
+          return List.of();
+        }
+        List<Long> ended = new ArrayList<>();
+        for (Integer pid : (Integer[]) pids.getArray()) {
+          ended.add(pid.longValue());
+        }
+        return ended;
       }
     }
   }
