@@ -170,7 +170,14 @@ class AwsDeliveryIT {
     Instant expiry = Instant.now().plusSeconds(3600);
     // What the crashed attempt did: created the user and published its credentials.
     try (DatabaseEngine engine = DatabaseEngines.open(db.endpoint("crashed"), Clock.systemUTC())) {
-      engine.provision(new UserGrant(user, firstPassword, expiry, 5, "", "crashed"));
+      engine.provision(
+          new UserGrant(
+              user,
+              firstPassword,
+              expiry,
+              5,
+              "",
+              GrantOwner.userMark(OperatorFixture.REQUESTS_NS, "aws-4", "gus@acme-corp.example")));
     }
     new AwsSecretsManagerSink(
             SecretsManagerClients.create(

@@ -174,7 +174,8 @@ abstract class RestartSafetyContract {
     String lostPassword = Passwords.generate();
     // What the crashed attempt did: the user exists, nobody was told its password.
     engine.provision(
-        new UserGrant(user, lostPassword, Instant.now().plusSeconds(3600), 5, "", "crashed"));
+        new UserGrant(
+            user, lostPassword, Instant.now().plusSeconds(3600), 5, "", crashedAttemptOwner(tda)));
 
     restart();
     TemporaryDbAccess active = op.awaitPhase(named("crash-1"), Phase.Active);
@@ -198,7 +199,7 @@ abstract class RestartSafetyContract {
     String user = db.expectedUsername(tda);
     String firstPassword = Passwords.generate();
     Instant expiry = Instant.now().plusSeconds(3600);
-    engine.provision(new UserGrant(user, firstPassword, expiry, 5, "", "crashed"));
+    engine.provision(new UserGrant(user, firstPassword, expiry, 5, "", crashedAttemptOwner(tda)));
     publishAsACrashedAttemptWould(tda, user, firstPassword, expiry);
 
     restart();
@@ -232,7 +233,8 @@ abstract class RestartSafetyContract {
     String user = db.expectedUsername(tda);
     String firstPassword = Passwords.generate();
     Instant expiry = Instant.now().plusSeconds(3600);
-    engine.provision(new UserGrant(user, firstPassword, expiry, 5, onceSql, "crashed"));
+    engine.provision(
+        new UserGrant(user, firstPassword, expiry, 5, onceSql, crashedAttemptOwner(tda)));
     publishAsACrashedAttemptWould(tda, user, firstPassword, expiry);
 
     restart();
@@ -244,6 +246,14 @@ abstract class RestartSafetyContract {
     assertThat(db.usersStartingWith("tdb_rita_")).isEmpty();
     assertThat(op.secret(named("once-1") + "-credentials")).isNull();
     assertThatThrownBy(() -> db.login(user, firstPassword)).isInstanceOf(SQLException.class);
+  }
+
+  /** The owner a crashed attempt of the operator marked its user with. */
+  private static String crashedAttemptOwner(TemporaryDbAccess tda) {
+    return GrantOwner.userMark(
+        tda.getMetadata().getNamespace(),
+        tda.getMetadata().getName(),
+        tda.getSpec().getRequester());
   }
 
   /** Publishes credentials the way the operator does, as an attempt that then crashed would. */

@@ -68,7 +68,7 @@ final class TemporaryUserStrategy implements GrantStrategy {
             lease.expiresAt(),
             spec.getConnectionLimit(),
             target.grantSql(),
-            view.owner().key() + " requester=" + view.requester(),
+            view.owner().userMark(),
             spec.getHostPattern(),
             spec.getAllowedPrivileges() == null
                 ? Set.of()

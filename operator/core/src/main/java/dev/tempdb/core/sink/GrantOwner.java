@@ -19,4 +19,21 @@ public record GrantOwner(
   public String key() {
     return namespace + "/" + name;
   }
+
+  /**
+   * What the database user made for this request is marked with: {@link #userMark(String, String,
+   * String)}.
+   */
+  public String userMark() {
+    return userMark(namespace, name, requester);
+  }
+
+  /**
+   * {@code namespace/name requester=<requester>}: the owner a temporary user is marked with (the
+   * PostgreSQL role comment, MySQL's registry row or ATTRIBUTE), by which a retry of the same
+   * request recognises its own crashed attempt and never takes over anyone else's user.
+   */
+  public static String userMark(String namespace, String name, String requester) {
+    return namespace + "/" + name + " requester=" + requester;
+  }
 }

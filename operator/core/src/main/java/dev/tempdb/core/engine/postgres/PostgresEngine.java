@@ -122,6 +122,10 @@ public final class PostgresEngine implements DatabaseEngine {
               "CREATE ROLE "
                   + role
                   + " NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+        } else if (!ForeignRoles.isOurs(c, grant.username(), grant.owner())) {
+          // Resetting it would hand someone else's account, and whatever it holds, to the
+          // requester.
+          throw ForeignRoles.refusal(grant.username());
         }
         execute(
             c,

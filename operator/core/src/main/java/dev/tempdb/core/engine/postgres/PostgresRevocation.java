@@ -57,6 +57,11 @@ final class PostgresRevocation {
     if (oid.isEmpty()) {
       return RevocationResult.alreadyAbsent();
     }
+    if (!ForeignRoles.isOurs(c, username, null)) {
+      LOG.warn(
+          "User {} exists but this operator did not create it; it is left untouched", username);
+      return RevocationResult.alreadyAbsent(); // no user of ours: nothing to revoke
+    }
     // Autocommit: NOLOGIN must be visible before sessions are ended, or one can log in between.
     execute(c, "ALTER ROLE " + role + " NOLOGIN PASSWORD NULL");
     List<Long> ended = new ArrayList<>(terminateSessions(c, oid.getAsLong()));
