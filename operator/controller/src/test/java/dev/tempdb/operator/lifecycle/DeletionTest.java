@@ -16,11 +16,7 @@ class DeletionTest {
 
   @Test
   void deletingAnActiveGrantDropsTheUserWithdrawsTheCredentialsAndLetsTheFinalizerGo() {
-    world.target("readonly");
-    world.request("r1", "readonly", "1h");
-    world.pass("r1");
-    String user = world.status("r1").getUsername();
-    world.events.clear();
+    String user = granted("r1");
 
     Step step = world.delete("r1");
 
@@ -34,11 +30,7 @@ class DeletionTest {
 
   @Test
   void aDeletionWaitsForARevocationThatFailsAndSaysSo() {
-    world.target("readonly");
-    world.request("r1", "readonly", "1h");
-    world.pass("r1");
-    String user = world.status("r1").getUsername();
-    world.events.clear();
+    String user = granted("r1");
     world.engine.failRevoke = FakeEngine.retryable("connection refused");
 
     Step step = world.delete("r1");
@@ -60,11 +52,7 @@ class DeletionTest {
 
   @Test
   void anAdminMayAbandonARevocationThatFailsAndTheEventSaysWhatStays() {
-    world.target("readonly");
-    world.request("r1", "readonly", "1h");
-    world.pass("r1");
-    String user = world.status("r1").getUsername();
-    world.events.clear();
+    String user = granted("r1");
     world.engine.failRevoke = FakeEngine.retryable("server pg is gone for good");
     assertThat(world.delete("r1").done()).as("no annotation: it waits").isFalse();
     abandon("r1", "INC-42: server decommissioned\nsecond line");
@@ -90,9 +78,7 @@ class DeletionTest {
 
   @Test
   void anAbandonAnnotationChangesNothingWhileRevocationSucceeds() {
-    world.target("readonly");
-    world.request("r1", "readonly", "1h");
-    world.pass("r1");
+    granted("r1");
     abandon("r1", "just in case");
 
     Step step = world.delete("r1");
@@ -105,10 +91,7 @@ class DeletionTest {
 
   @Test
   void aUserThatCannotBeDroppedIsLeftLockedWhenAnAdminAbandonsIt() {
-    world.target("readonly");
-    world.request("r1", "readonly", "1h");
-    world.pass("r1");
-    String user = world.status("r1").getUsername();
+    String user = granted("r1");
     world.engine.dropFails = true;
     abandon("r1", "objects in another database");
 
@@ -123,13 +106,20 @@ class DeletionTest {
 
   @Test
   void anEmptyAbandonAnnotationIsNoReason() {
-    world.target("readonly");
-    world.request("r1", "readonly", "1h");
-    world.pass("r1");
+    granted("r1");
     world.engine.failRevoke = FakeEngine.retryable("connection refused");
     abandon("r1", " \t ");
 
     assertThat(world.delete("r1").done()).isFalse();
+  }
+
+  /** An Active grant of target readonly, with no event recorded yet; returns its user. */
+  private String granted(String name) {
+    world.target("readonly");
+    world.request(name, "readonly", "1h");
+    world.pass(name);
+    world.events.clear();
+    return world.status(name).getUsername();
   }
 
   private void abandon(String name, String reason) {
@@ -179,9 +169,7 @@ class DeletionTest {
 
   @Test
   void anEndedRequestGoesAtOnceAndARefusedOneTouchesNothing() {
-    world.target("readonly");
-    world.request("r1", "readonly", "1h");
-    world.pass("r1");
+    granted("r1");
     world.advance(Duration.ofHours(1));
     world.pass("r1");
     world.engine.calls.clear();
@@ -209,9 +197,7 @@ class DeletionTest {
 
   @Test
   void aTemporaryUserIsRevokedEvenAfterItsTargetSwitchedToRoleGrant() {
-    world.target("readonly");
-    world.request("r1", "readonly", "1h");
-    world.pass("r1");
+    granted("r1");
     world.targets.get("readonly").getSpec().setStrategy(Strategy.RoleGrant);
 
     assertThat(world.delete("r1").done()).isTrue();

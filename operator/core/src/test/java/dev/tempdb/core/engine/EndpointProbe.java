@@ -1,5 +1,7 @@
 package dev.tempdb.core.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tempdb.api.v1alpha1.TlsMode;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +49,30 @@ final class EndpointProbe {
         server.statementTimeout(),
         server.maxConnections(),
         server.reassignOwnedTo());
+  }
+
+  /**
+   * A login the server refuses and a port nobody listens on are reported in the driver's words, the
+   * login failure the same on every attempt, and without the password: not as the pool's
+   * "Connection is not available, request timed out after 2001ms", which hid the cause and, with
+   * its changing numbers, rewrote status and warned again on every retry.
+   */
+  static void assertFailuresInTheDriversWords(
+      ServerEndpoint server, ServerEndpoint closed, String loginRefused) {
+    String wrongPassword = "not-the-admin-password-" + System.nanoTime();
+    ServerEndpoint wrong = withPassword(server, wrongPassword);
+
+    String refusedLogin = failureOf(wrong);
+    String refusedConnection = failureOf(closed);
+
+    assertThat(refusedLogin)
+        .contains(loginRefused)
+        .doesNotContain("Connection is not available")
+        .doesNotContain(wrongPassword)
+        .isEqualTo(failureOf(wrong));
+    assertThat(refusedConnection)
+        .containsIgnoringCase("refused")
+        .doesNotContain("Connection is not available");
   }
 
   /** The message of the failure that asking for the server version ends in. */
