@@ -87,7 +87,9 @@ public final class AccessLifecycle {
       LOG.debug("Cached copy was stale; deciding again on the latest");
       return reconcile(stale.latest(), false);
     }
-    return mapper.map(access, view.now(), outcome, false);
+    // The time the handler's work was done, not when the pass began: revokedAt is when the user
+    // was really dropped (a slow revocation once recorded a time 21 s before the drop).
+    return mapper.map(access, clock.instant(), outcome, false);
   }
 
   /**

@@ -113,6 +113,16 @@ class ActiveTest {
   }
 
   @Test
+  void revokedAtIsWhenTheUserWasDroppedNotWhenThePassBegan() {
+    world.advance(Duration.ofHours(2));
+    world.engine.duringRevoke = () -> world.advance(Duration.ofSeconds(21)); // a slow drop
+
+    world.pass("r1");
+
+    assertThat(world.status("r1").getRevokedAt()).isEqualTo("2026-12-02T12:00:21Z");
+  }
+
+  @Test
   void expiryDoesNotWaitForTheTargetOrItsSql() {
     world.targets.remove("readonly");
 

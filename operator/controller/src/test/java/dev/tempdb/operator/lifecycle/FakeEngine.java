@@ -31,6 +31,10 @@ final class FakeEngine implements DatabaseEngine {
   RuntimeException failGrantRoles;
   RuntimeException failRevokeRoles;
   boolean dropFails;
+
+  /** Runs while a revocation is under way, e.g. to let the clock move as a slow drop would. */
+  Runnable duringRevoke = () -> {};
+
   int openSessions;
 
   static EngineException permanent(String message) {
@@ -82,6 +86,7 @@ final class FakeEngine implements DatabaseEngine {
     RuntimeException failure = failRevoke;
     failRevoke = null;
     throwOnce(failure);
+    duringRevoke.run();
     if (dropFails && users.containsKey(username)) {
       return new RevocationResult(
           RevocationResult.Outcome.LEFT_DISABLED, sessionIds(openSessions), "owns t");
