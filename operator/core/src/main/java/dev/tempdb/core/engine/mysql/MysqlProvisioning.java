@@ -43,6 +43,32 @@ final class MysqlProvisioning {
     return eventFailureLogged.get();
   }
 
+  /**
+   * The latest time an event can be scheduled at on MySQL and MariaDB: the end of TIMESTAMP's
+   * range. A later one fails with "Incorrect AT value".
+   */
+  static final Instant LAST_EVENT_TIME = Instant.parse("2038-01-19T03:14:07Z");
+
+  /**
+   * Refuses, before touching the server, a lease the server's own expiry event could not end: the
+   * grant would go on with only the operator to end it, and used to be logged as a missing EVENT
+   * privilege. Servers without events end access through the operator anyway.
+   */
+  static void refuseBeyondEventRange(MysqlServer s, Instant expiresAt) {
+    if (s.events() && expiresAt.isAfter(LAST_EVENT_TIME)) {
+      throw new EngineException(
+          "the lease would end at "
+              + expiresAt
+              + ", after "
+              + LAST_EVENT_TIME
+              + ", the latest time at which this server's expiry event can lock the account, so"
+              + " the server could not end this access by itself; ask for a shorter spec.ttl or an"
+              + " earlier spec.expiresAt",
+          true,
+          null);
+    }
+  }
+
   /** Refuses, before touching the server, a grant nobody could log in with. */
   static void refuseZeroConnectionLimit(UserGrant grant) {
     if (grant.connectionLimit() == 0) {
@@ -56,6 +82,7 @@ final class MysqlProvisioning {
   }
 
   void provision(Connection c, MysqlServer s, UserGrant grant) throws SQLException {
+    refuseBeyondEventRange(s, grant.expiresAt());
     String user = grant.username();
     String host = grant.hostPattern();
     MysqlDialect dialect = s.dialect();

@@ -196,6 +196,22 @@ abstract class MysqlFamilyEngineContract {
   }
 
   @Test
+  void aLeaseBeyondWhatTheServersExpiryEventCanHoldIsRefusedBeforeCreatingTheUser()
+      throws SQLException {
+    String user = newUser();
+    Instant in2140 = Instant.parse("2140-01-01T00:00:00Z");
+
+    assertThatThrownBy(
+            () ->
+                engine.provision(
+                    new UserGrant(user, Passwords.generate(), in2140, 1, READONLY, "ns/far")))
+        .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.isPermanent()).isTrue())
+        .hasMessageContaining("after 2038-01-19T03:14:07Z")
+        .hasMessageContaining("spec.ttl");
+    assertThat(hostsOf(user)).isEmpty();
+  }
+
+  @Test
   void grantedRoleIsActiveAtLogin() throws SQLException {
     String user = newUser();
     String password = Passwords.generate();
