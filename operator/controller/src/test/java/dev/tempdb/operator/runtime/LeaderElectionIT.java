@@ -9,7 +9,6 @@ import dev.tempdb.core.testing.KubernetesFixture;
 import dev.tempdb.operator.OperatorApp;
 import dev.tempdb.operator.config.OperatorConfig;
 import dev.tempdb.operator.testing.OperatorFixture;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,12 +89,19 @@ class LeaderElectionIT {
     assertThat(probe(op.app(), "/healthz/live")).isEqualTo(200);
 
     // Someone else holds the Lease now (e.g. this replica was partitioned and the lease lapsed).
-    Lease taken =
-        op.client().leases().inNamespace(OperatorFixture.CONTROL_NS).withName(lease).get();
-    taken.getSpec().setHolderIdentity("replica-elsewhere");
-    taken.getSpec().setRenewTime(java.time.ZonedDateTime.now());
-    taken.getSpec().setLeaseDurationSeconds(60);
-    op.client().leases().inNamespace(OperatorFixture.CONTROL_NS).resource(taken).update();
+    // Taken as another candidate would: read, change, write with the version read, and read again
+    // when the leader renewed in between (409), as it does every second.
+    op.client()
+        .leases()
+        .inNamespace(OperatorFixture.CONTROL_NS)
+        .withName(lease)
+        .edit(
+            taken -> {
+              taken.getSpec().setHolderIdentity("replica-elsewhere");
+              taken.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+              taken.getSpec().setLeaseDurationSeconds(60);
+              return taken;
+            });
 
     await().atMost(Duration.ofSeconds(15)).until(() -> !op.app().isLeading());
     // It stops everything (Main then exits for a restart): liveness no longer passes.
