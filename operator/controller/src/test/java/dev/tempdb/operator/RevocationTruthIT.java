@@ -4,23 +4,18 @@ import static dev.tempdb.operator.testing.OperatorFixture.CONTROL_NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tempdb.api.v1alpha1.AccessTargetSpec;
-import dev.tempdb.api.v1alpha1.ConnectionSettings;
-import dev.tempdb.api.v1alpha1.DatabaseServer;
-import dev.tempdb.api.v1alpha1.DatabaseServerSpec;
 import dev.tempdb.api.v1alpha1.Phase;
 import dev.tempdb.api.v1alpha1.SqlSource;
 import dev.tempdb.api.v1alpha1.TemporaryDbAccess;
 import dev.tempdb.core.testing.PostgresFixture;
 import dev.tempdb.operator.testing.OperatorFixture;
 import dev.tempdb.operator.testing.ScrapedMetrics;
+import dev.tempdb.operator.testing.ServerCopies;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -50,13 +45,23 @@ class RevocationTruthIT {
 
   @AfterAll
   static void stop() {
+    for (String target : new String[] {"never", "rotated"}) {
+      op.client()
+          .resources(dev.tempdb.api.v1alpha1.AccessTarget.class)
+          .inNamespace(CONTROL_NS)
+          .withName(target)
+          .delete();
+    }
+    ServerCopies.delete(op, "pg-wrong");
+    ServerCopies.delete(op, "pg-rotated");
     op.close();
   }
 
   @Test
   void aRequestNeverGrantedBecauseTheAdminPasswordIsWrongIsDeletedAtOnce() {
     // The default timeouts: a try on this server would hold the deletion for 35 s.
-    server("pg-wrong", PostgresFixture.ADMIN_USER, "not-the-admin-password", false);
+    ServerCopies.create(
+        op, "pg-wrong", PostgresFixture.ADMIN_USER, "not-the-admin-password", false);
     target("never", "pg-wrong");
     op.request("never-1", "never", "ivy@acme-corp.example", "1h");
     TemporaryDbAccess pending = op.awaitPhase("never-1", Phase.Pending);
@@ -75,7 +80,7 @@ class RevocationTruthIT {
         .superuser(
             "DROP ROLE IF EXISTS truth_admin",
             "CREATE ROLE truth_admin LOGIN SUPERUSER PASSWORD 'first-password'");
-    server("pg-rotated", "truth_admin", "first-password", true);
+    ServerCopies.create(op, "pg-rotated", "truth_admin", "first-password", true);
     op.target("pg-rotated", "rotated", READ_SQL, null, "8h");
     op.request("rotated-1", "rotated", "jack@acme-corp.example", "1h");
     TemporaryDbAccess active = op.awaitPhase("rotated-1", Phase.Active);
@@ -142,47 +147,6 @@ class RevocationTruthIT {
     op.postgres().superuser("DROP OWNED BY " + user, "DROP ROLE " + user, "DROP ROLE truth_admin");
   }
 
-  /**
-   * A copy of the {@code pg} server with its own admin Secret; with {@code quickFailures}, a
-   * failing attempt takes 2 s (the pool waits connect + statement timeout), not 35 s.
-   */
-  private static void server(
-      String name, String adminUser, String password, boolean quickFailures) {
-    adminSecret(name, adminUser, password);
-    DatabaseServerSpec spec =
-        op.client()
-            .resources(DatabaseServer.class)
-            .inNamespace(CONTROL_NS)
-            .withName(OperatorFixture.SERVER)
-            .get()
-            .getSpec();
-    spec.getAdminCredentials().setSecretName(name + "-admin");
-    if (quickFailures) {
-      ConnectionSettings connection = new ConnectionSettings();
-      connection.setConnectTimeout("1s");
-      connection.setStatementTimeout("1s");
-      spec.setConnection(connection);
-    }
-    DatabaseServer server = new DatabaseServer();
-    server.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(CONTROL_NS).build());
-    server.setSpec(spec);
-    op.client().resource(server).create();
-  }
-
-  private static void adminSecret(String server, String adminUser, String password) {
-    op.client()
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(server + "-admin")
-                .withNamespace(CONTROL_NS)
-                .endMetadata()
-                .addToData("username", b64(adminUser))
-                .addToData("password", b64(password))
-                .build())
-        .createOr(r -> r.update());
-  }
-
   /** A target on a server that may never be Ready: created without waiting for it. */
   private static void target(String name, String server) {
     AccessTargetSpec spec = new AccessTargetSpec();
@@ -193,9 +157,5 @@ class RevocationTruthIT {
     target.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(CONTROL_NS).build());
     target.setSpec(spec);
     op.client().resource(target).create();
-  }
-
-  private static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 }
