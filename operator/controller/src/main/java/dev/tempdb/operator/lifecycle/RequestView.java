@@ -57,8 +57,8 @@ record RequestView(
 
   /**
    * Why an admin asked to abandon this request's revocation, if they did: the annotation's value,
-   * cut to one line of at most 200 characters, since it is anyone's text and goes into events and
-   * logs.
+   * cut to one line of at most 200 characters without control or format characters (bidi
+   * overrides), since it is anyone's text and goes into events and logs.
    */
   public Optional<String> abandonRevocationReason() {
     Map<String, String> annotations = access.getMetadata().getAnnotations();
@@ -67,7 +67,7 @@ record RequestView(
     if (value == null) {
       return Optional.empty();
     }
-    String line = value.replaceAll("\\p{Cntrl}+", " ").strip();
+    String line = value.replaceAll("[\\p{Cntrl}\\p{Cf}\\s]+", " ").strip();
     return line.isEmpty()
         ? Optional.empty()
         : Optional.of(line.length() > 200 ? line.substring(0, 200) : line);

@@ -55,7 +55,7 @@ class DeletionTest {
     String user = granted("r1");
     world.engine.failRevoke = FakeEngine.retryable("server pg is gone for good");
     assertThat(world.delete("r1").done()).as("no annotation: it waits").isFalse();
-    abandon("r1", "INC-42: server decommissioned\nsecond line");
+    abandon("r1", "INC-42: server decommissioned\nsecond\u202e line");
     world.engine.failRevoke = FakeEngine.retryable("server pg is gone for good");
 
     Step step = world.delete("r1");
