@@ -87,12 +87,17 @@ final class OtherDatabases {
       if (isTransient(e)) {
         throw e;
       }
-      throw new EngineException("in database " + database + ": " + e.getMessage(), true, e);
+      throw inDatabase(database, e);
     } catch (EngineException e) {
       if (!e.isPermanent()) {
         throw e;
       }
-      throw new EngineException("in database " + database + ": " + e.getMessage(), true, e);
+      throw inDatabase(database, e);
     }
+  }
+
+  /** A permanent failure, naming the database it happened in. */
+  private static EngineException inDatabase(String database, Exception e) {
+    return new EngineException("in database " + database + ": " + e.getMessage(), true, e);
   }
 }

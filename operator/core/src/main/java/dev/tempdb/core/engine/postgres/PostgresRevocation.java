@@ -65,23 +65,60 @@ final class PostgresRevocation {
     // Autocommit: NOLOGIN must be visible before sessions are ended, or one can log in between.
     execute(c, "ALTER ROLE " + role + " NOLOGIN PASSWORD NULL");
     List<Long> ended = new ArrayList<>(terminateSessions(c, oid.getAsLong()));
-    String dropFailure = null;
     boolean superuser = isSuperuser(c);
+    // What blocks DROP ROLE in other databases goes first; then the user's own database.
+    String dropFailure =
+        clearOtherDatabases(
+            c, otherDatabases, username, oid.getAsLong(), reassign, heir, superuser);
+    if (dropFailure == null) {
+      dropFailure = dropHere(c, username, oid.getAsLong(), revokeSql, reassign, heir, superuser);
+    }
+    if (dropFailure != null) {
+      LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
+    }
+    ended.addAll(terminateSessions(c, oid.getAsLong()));
+    return dropFailure == null
+        ? new RevocationResult(Outcome.DROPPED, ended, null)
+        : new RevocationResult(Outcome.LEFT_DISABLED, ended, dropFailure);
+  }
+
+  /** Null when done; the permanent failure that leaves the user locked otherwise. */
+  private static String clearOtherDatabases(
+      Connection c,
+      PostgresDatabases otherDatabases,
+      String username,
+      long oid,
+      boolean reassign,
+      OrphanOwner heir,
+      boolean superuser)
+      throws SQLException {
     try {
-      // Before the user's own database: what blocks DROP ROLE elsewhere goes first.
-      for (String database : OtherDatabases.holding(c, oid.getAsLong())) {
-        OtherDatabases.clear(
-            otherDatabases, database, username, oid.getAsLong(), reassign, heir, superuser);
+      for (String database : OtherDatabases.holding(c, oid)) {
+        OtherDatabases.clear(otherDatabases, database, username, oid, reassign, heir, superuser);
       }
+      return null;
     } catch (EngineException e) {
       if (!e.isPermanent()) {
         throw e;
       }
-      dropFailure = e.getMessage();
-      LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
-      ended.addAll(terminateSessions(c, oid.getAsLong()));
-      return new RevocationResult(Outcome.LEFT_DISABLED, ended, dropFailure);
+      return e.getMessage();
     }
+  }
+
+  /**
+   * One transaction under the privileges lock: revoke SQL, what the user owns, the user. Null when
+   * done; the permanent failure that leaves the user locked otherwise.
+   */
+  private static String dropHere(
+      Connection c,
+      String username,
+      long oid,
+      String revokeSql,
+      boolean reassign,
+      OrphanOwner heir,
+      boolean superuser)
+      throws SQLException {
+    String role = identifier(username);
     c.setAutoCommit(false);
     try {
       lockPrivileges(c);
@@ -99,7 +136,7 @@ final class PostgresRevocation {
         execute(c, "GRANT " + role + " TO CURRENT_USER");
       }
       if (reassign) {
-        SecurityDefiners.drop(c, username, oid.getAsLong());
+        SecurityDefiners.drop(c, username, oid);
         heir.receive(c, username, superuser);
       }
       // Reassign: revokes what was granted to the user and its default privileges. Drop: also
@@ -107,6 +144,7 @@ final class PostgresRevocation {
       execute(c, "DROP OWNED BY " + role);
       execute(c, "DROP ROLE " + role);
       c.commit();
+      return null;
     } catch (SQLException | EngineException e) {
       c.rollback();
       if (e instanceof SQLException sql && isTransient(sql)) {
@@ -115,15 +153,10 @@ final class PostgresRevocation {
       if (e instanceof EngineException engine && !engine.isPermanent()) {
         throw engine;
       }
-      dropFailure = withDatabasesStillHolding(c, oid.getAsLong(), e.getMessage());
-      LOG.warn("User {} is locked but could not be dropped: {}", username, dropFailure);
+      return withDatabasesStillHolding(c, oid, e.getMessage());
     } finally {
       c.setAutoCommit(true);
     }
-    ended.addAll(terminateSessions(c, oid.getAsLong()));
-    return dropFailure == null
-        ? new RevocationResult(Outcome.DROPPED, ended, null)
-        : new RevocationResult(Outcome.LEFT_DISABLED, ended, dropFailure);
   }
 
   /** The failure, and the other databases where the user still owns or holds something. */
